@@ -1,0 +1,52 @@
+package io.hellorpc.jsonrpc.protocol;
+
+/**
+ * The error texts the RPC layer itself sends. Where Go's {@code net/rpc} has a text for the same
+ * case, it is Go's, so that a Go user recognises it.
+ */
+public final class RpcErrors {
+
+	private RpcErrors() {
+	}
+
+	public static String illFormedMethod(String method) {
+		return "rpc: service/method request ill-formed: " + method;
+	}
+
+	public static String serviceNotFound(String method) {
+		return "rpc: can't find service " + method;
+	}
+
+	public static String methodNotFound(String method) {
+		return "rpc: can't find method " + method;
+	}
+
+	public static String missingParams() {
+		return "jsonrpc: request body missing params";
+	}
+
+	public static String paramsNotSingleValueArray() {
+		return "jsonrpc: params must be an array holding exactly one value";
+	}
+
+	public static String invalidParams(String method, String problem) {
+		return "jsonrpc: invalid params for " + method + ": " + problem;
+	}
+
+	public static String messageTooLarge(long limit) {
+		return "jsonrpc: message too large: the limit is " + limit + " bytes (rpc.server.max-message-size)";
+	}
+
+	public static String malformed(String problem) {
+		return "jsonrpc: malformed message: " + problem;
+	}
+
+	public static String tooManyConnections(int limit) {
+		return "jsonrpc: too many connections: the limit is " + limit + " (rpc.server.max-connections)";
+	}
+
+	public static String shuttingDown() {
+		return "rpc: server is shutting down";
+	}
+
+}

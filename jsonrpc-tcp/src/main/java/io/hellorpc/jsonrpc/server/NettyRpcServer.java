@@ -1,0 +1,132 @@
+package io.hellorpc.jsonrpc.server;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The JSON-RPC listener on Netty's NIO transport: binds, and on stop stops accepting, lets the
+ * connections finish the calls they sent within the grace period, then closes them.
+ */
+public final class NettyRpcServer {
+
+	private static final Log logger = LogFactory.getLog(NettyRpcServer.class);
+
+	private final RpcServerProperties properties;
+
+	private final JsonRpcCodec codec;
+
+	private final RpcDispatcher dispatcher;
+
+	private final Executor executor;
+
+	private final RpcServerActivity activity;
+
+	private EventLoopGroup acceptor;
+
+	private EventLoopGroup workers;
+
+	private ChannelGroup connections;
+
+	private Channel listener;
+
+	public NettyRpcServer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
+			Executor executor, RpcServerActivity activity) {
+		this.properties = properties;
+		this.codec = codec;
+		this.dispatcher = dispatcher;
+		this.executor = executor;
+		this.activity = activity;
+	}
+
+	/** Binds and starts accepting; returns the bound address (with the real port when 0 was asked). */
+	public synchronized InetSocketAddress start() {
+		if (this.listener != null) {
+			return address();
+		}
+		this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rpc-accept"),
+				NioIoHandler.newFactory());
+		this.workers = new MultiThreadIoEventLoopGroup(ioThreads(),
+				new DefaultThreadFactory("rpc-io"), NioIoHandler.newFactory());
+		this.connections = new DefaultChannelGroup("rpc-connections", GlobalEventExecutor.INSTANCE);
+		try {
+			this.listener = new ServerBootstrap().group(this.acceptor, this.workers)
+				.channel(NioServerSocketChannel.class)
+				.option(ChannelOption.SO_BACKLOG, 1024)
+				.childOption(ChannelOption.TCP_NODELAY, true)
+				.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+				.childHandler(new RpcServerInitializer(this.properties, this.codec, this.dispatcher, this.executor,
+						this.activity, this.connections))
+				.bind(this.properties.host(), this.properties.port())
+				.syncUninterruptibly()
+				.channel();
+		}
+		catch (RuntimeException ex) {
+			shutdownEventLoops();
+			throw new IllegalStateException("JSON-RPC server cannot listen on " + this.properties.host() + ":"
+					+ this.properties.port() + ": " + ex.getMessage(), ex);
+		}
+		logger.info("JSON-RPC server listening on " + address());
+		return address();
+	}
+
+	/** Stops accepting, drains the connections within the grace period, then closes everything. */
+	public synchronized void stop() {
+		if (this.listener == null) {
+			return;
+		}
+		InetSocketAddress address = address();
+		this.listener.close().syncUninterruptibly();
+		this.listener = null;
+		this.connections
+			.forEach((connection) -> connection.pipeline().fireUserEventTriggered(RpcConnectionHandler.DRAIN));
+		boolean drained = this.connections.newCloseFuture()
+			.awaitUninterruptibly(this.properties.shutdownGracePeriod().toMillis());
+		if (!drained) {
+			logger.warn("JSON-RPC server grace period of " + this.properties.shutdownGracePeriod() + " is over with "
+					+ this.activity.callsInFlight() + " calls in flight; closing their connections");
+			this.connections.close().awaitUninterruptibly();
+		}
+		shutdownEventLoops();
+		logger.info("JSON-RPC server on " + address + " stopped");
+	}
+
+	public synchronized boolean isRunning() {
+		return this.listener != null;
+	}
+
+	/** The bound address, or {@code null} when not listening. */
+	public synchronized InetSocketAddress address() {
+		return (this.listener != null) ? (InetSocketAddress) this.listener.localAddress() : null;
+	}
+
+	public RpcServerActivity activity() {
+		return this.activity;
+	}
+
+	private int ioThreads() {
+		return (this.properties.ioThreads() > 0) ? this.properties.ioThreads()
+				: Runtime.getRuntime().availableProcessors();
+	}
+
+	private void shutdownEventLoops() {
+		this.acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+		this.workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+	}
+
+}

@@ -1,0 +1,199 @@
+package io.hellorpc.jsonrpc.server;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
+import io.hellorpc.jsonrpc.protocol.MalformedMessageException;
+import io.hellorpc.jsonrpc.protocol.RpcErrors;
+import io.hellorpc.jsonrpc.protocol.RpcId;
+import io.hellorpc.jsonrpc.protocol.RpcRequest;
+import io.hellorpc.jsonrpc.server.RpcServerActivity.RejectReason;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * One connection's calls: reads each framed request, hands it to the handler executor, and writes
+ * its reply when ready, so calls on one connection run concurrently and answer in any order.
+ * Past {@code maxCallsInFlight} the connection is not read until a call finishes. Bad input gets
+ * an error reply, then the connection is closed once the calls it already sent are answered.
+ * <p>
+ * All state is touched only on the channel's event loop.
+ */
+final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
+
+	/** Fired by the server on stop: finish what was sent, then close. */
+	static final Object DRAIN = new Object();
+
+	/**
+	 * On stop, how long a connection is still read so that calls a peer sent before the listener
+	 * closed, and that are still in the socket buffer, are answered too.
+	 */
+	private static final long FINAL_READ_WINDOW_MILLIS = 50;
+
+	private static final Log logger = LogFactory.getLog(RpcConnectionHandler.class);
+
+	private final JsonRpcCodec codec;
+
+	private final RpcDispatcher dispatcher;
+
+	private final Executor executor;
+
+	private final RpcServerActivity activity;
+
+	private final int maxCallsInFlight;
+
+	private final long maxMessageSize;
+
+	private final ArrayDeque<RpcRequest> waiting = new ArrayDeque<>();
+
+	private int callsInFlight;
+
+	/** No more reading: the connection closes once every call read so far is answered. */
+	private boolean finishing;
+
+	/** After bad input the rest of the stream means nothing. */
+	private boolean discarding;
+
+	RpcConnectionHandler(JsonRpcCodec codec, RpcDispatcher dispatcher, Executor executor, RpcServerActivity activity,
+			int maxCallsInFlight, long maxMessageSize) {
+		this.codec = codec;
+		this.dispatcher = dispatcher;
+		this.executor = executor;
+		this.activity = activity;
+		this.maxCallsInFlight = maxCallsInFlight;
+		this.maxMessageSize = maxMessageSize;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		ByteBuf frame = (ByteBuf) msg;
+		try {
+			if (this.discarding) {
+				return;
+			}
+			RpcRequest request = this.codec.readRequest(frame);
+			if (this.callsInFlight < this.maxCallsInFlight) {
+				dispatch(ctx, request);
+			}
+			else {
+				this.waiting.add(request);
+				ctx.channel().config().setAutoRead(false);
+			}
+		}
+		catch (MalformedMessageException ex) {
+			reject(ctx, RejectReason.MALFORMED, ex.getMessage());
+		}
+		finally {
+			frame.release();
+		}
+	}
+
+	private void dispatch(ChannelHandlerContext ctx, RpcRequest request) {
+		this.callsInFlight++;
+		this.activity.callStarted();
+		try {
+			this.executor.execute(() -> {
+				ByteBuf reply = this.dispatcher.dispatch(request, ctx.alloc());
+				ctx.executor().execute(() -> answered(ctx, reply));
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			answered(ctx, this.codec.writeResponse(ctx.alloc(), request.id(), null, RpcErrors.shuttingDown()));
+		}
+	}
+
+	private void answered(ChannelHandlerContext ctx, ByteBuf reply) {
+		this.callsInFlight--;
+		this.activity.callFinished();
+		ctx.writeAndFlush(reply, ctx.voidPromise());
+		RpcRequest next = this.waiting.poll();
+		if (next != null) {
+			dispatch(ctx, next);
+		}
+		else if (!this.finishing && !ctx.channel().config().isAutoRead()) {
+			ctx.channel().config().setAutoRead(true);
+		}
+		closeIfDone(ctx);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		if (cause instanceof TooLongFrameException) {
+			reject(ctx, RejectReason.TOO_LARGE, RpcErrors.messageTooLarge(this.maxMessageSize));
+		}
+		else if (cause instanceof CorruptedFrameException) {
+			reject(ctx, RejectReason.MALFORMED, RpcErrors.malformed(cause.getMessage()));
+		}
+		else if (cause instanceof IOException) {
+			logger.debug("Connection from " + ctx.channel().remoteAddress() + " failed: " + cause);
+			ctx.close();
+		}
+		else {
+			logger.warn("Closing connection from " + ctx.channel().remoteAddress() + ": " + cause);
+			logger.debug("Connection failure", cause);
+			ctx.close();
+		}
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+		if (event instanceof IdleStateEvent) {
+			if (this.callsInFlight == 0 && this.waiting.isEmpty()) {
+				logger.debug("Closing idle connection from " + ctx.channel().remoteAddress());
+				this.activity.connectionIdleClosed();
+				ctx.close();
+			}
+		}
+		else if (event instanceof ChannelInputShutdownEvent) {
+			// The peer has sent its last call (as nc does at end of input): answer, then close, as Go does.
+			finish(ctx);
+		}
+		else if (event == DRAIN) {
+			ctx.executor().schedule(() -> finish(ctx), FINAL_READ_WINDOW_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		else {
+			ctx.fireUserEventTriggered(event);
+		}
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		this.waiting.clear();
+		ctx.fireChannelInactive();
+	}
+
+	private void reject(ChannelHandlerContext ctx, RejectReason reason, String error) {
+		if (this.discarding) {
+			return;
+		}
+		this.activity.messageRejected(reason);
+		logger.debug("Rejected a message from " + ctx.channel().remoteAddress() + ": " + error);
+		this.discarding = true;
+		ctx.writeAndFlush(this.codec.writeResponse(ctx.alloc(), RpcId.NULL, null, error), ctx.voidPromise());
+		finish(ctx);
+	}
+
+	private void finish(ChannelHandlerContext ctx) {
+		this.finishing = true;
+		ctx.channel().config().setAutoRead(false);
+		closeIfDone(ctx);
+	}
+
+	private void closeIfDone(ChannelHandlerContext ctx) {
+		if (this.finishing && this.callsInFlight == 0 && this.waiting.isEmpty()) {
+			ctx.close();
+		}
+	}
+
+}

@@ -1,0 +1,103 @@
+package io.hellorpc.jsonrpc.server;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+/**
+ * What the listener is doing right now and what it turned away, kept as the numbers the server
+ * needs (open connections, calls in flight) and published as meters.
+ */
+public final class RpcServerActivity {
+
+	/** Why a message was refused before it reached a method. */
+	public enum RejectReason {
+
+		MALFORMED, TOO_LARGE;
+
+		String tagValue() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	private static final Tags TAGS = Tags.of("rpc.system", "jsonrpc");
+
+	private final AtomicInteger openConnections = new AtomicInteger();
+
+	private final AtomicInteger callsInFlight = new AtomicInteger();
+
+	private final Counter accepted;
+
+	private final Counter refused;
+
+	private final Counter idleClosed;
+
+	private final Counter[] rejectedMessages = new Counter[RejectReason.values().length];
+
+	public RpcServerActivity(MeterRegistry registry) {
+		Gauge.builder("rpc.server.connections", this.openConnections, AtomicInteger::get)
+			.description("Connections open now")
+			.tags(TAGS)
+			.register(registry);
+		Gauge.builder("rpc.server.calls.active", this.callsInFlight, AtomicInteger::get)
+			.description("Calls being run or waiting for a handler thread now")
+			.tags(TAGS)
+			.register(registry);
+		this.accepted = counter(registry, "rpc.server.connections.accepted", "Connections accepted", TAGS);
+		this.refused = counter(registry, "rpc.server.connections.rejected",
+				"Connections closed at once because rpc.server.max-connections were open", TAGS);
+		this.idleClosed = counter(registry, "rpc.server.connections.idle.closed",
+				"Connections closed after rpc.server.idle-timeout without traffic", TAGS);
+		for (RejectReason reason : RejectReason.values()) {
+			this.rejectedMessages[reason.ordinal()] = counter(registry, "rpc.server.messages.rejected",
+					"Messages refused before dispatch, by reason", TAGS.and("reason", reason.tagValue()));
+		}
+	}
+
+	private static Counter counter(MeterRegistry registry, String name, String description, Tags tags) {
+		return Counter.builder(name).description(description).tags(tags).register(registry);
+	}
+
+	/** Counts a new connection; {@code false} when it is one too many and must be refused. */
+	boolean connectionOpened(int maxConnections) {
+		if (this.openConnections.incrementAndGet() > maxConnections) {
+			this.refused.increment();
+			return false;
+		}
+		this.accepted.increment();
+		return true;
+	}
+
+	void connectionClosed() {
+		this.openConnections.decrementAndGet();
+	}
+
+	void connectionIdleClosed() {
+		this.idleClosed.increment();
+	}
+
+	void callStarted() {
+		this.callsInFlight.incrementAndGet();
+	}
+
+	void callFinished() {
+		this.callsInFlight.decrementAndGet();
+	}
+
+	void messageRejected(RejectReason reason) {
+		this.rejectedMessages[reason.ordinal()].increment();
+	}
+
+	public int openConnections() {
+		return this.openConnections.get();
+	}
+
+	public int callsInFlight() {
+		return this.callsInFlight.get();
+	}
+
+}

@@ -1,0 +1,69 @@
+package io.hellorpc.jsonrpc.server;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
+import io.hellorpc.jsonrpc.protocol.RpcErrors;
+import io.hellorpc.jsonrpc.protocol.RpcId;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.json.JsonObjectDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+
+/**
+ * Sets up each accepted connection, or refuses it when {@code max-connections} are open. The
+ * pipeline, in the order bytes travel: idle timer, flush coalescing, framing (bounded), calls.
+ */
+final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
+
+	/** Flushes that may be put off while replies keep coming, before one is forced. */
+	private static final int FLUSHES_TO_COALESCE = 64;
+
+	private final RpcServerProperties properties;
+
+	private final JsonRpcCodec codec;
+
+	private final RpcDispatcher dispatcher;
+
+	private final Executor executor;
+
+	private final RpcServerActivity activity;
+
+	private final ChannelGroup connections;
+
+	RpcServerInitializer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
+			Executor executor, RpcServerActivity activity, ChannelGroup connections) {
+		this.properties = properties;
+		this.codec = codec;
+		this.dispatcher = dispatcher;
+		this.executor = executor;
+		this.activity = activity;
+		this.connections = connections;
+	}
+
+	@Override
+	protected void initChannel(SocketChannel channel) {
+		boolean admitted = this.activity.connectionOpened(this.properties.maxConnections());
+		channel.closeFuture().addListener((future) -> this.activity.connectionClosed());
+		if (!admitted) {
+			channel.config().setAutoRead(false);
+			channel.writeAndFlush(this.codec.writeResponse(channel.alloc(), RpcId.NULL, null,
+					RpcErrors.tooManyConnections(this.properties.maxConnections())))
+				.addListener(ChannelFutureListener.CLOSE);
+			return;
+		}
+		this.connections.add(channel);
+		int maxMessageSize = (int) this.properties.maxMessageSize().toBytes();
+		channel.pipeline()
+			.addLast("idle", new IdleStateHandler(0, 0, this.properties.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+			.addLast("flush", new FlushConsolidationHandler(FLUSHES_TO_COALESCE, true))
+			.addLast("framing", new JsonObjectDecoder(maxMessageSize))
+			.addLast("calls", new RpcConnectionHandler(this.codec, this.dispatcher, this.executor, this.activity,
+					this.properties.maxCallsInFlightPerConnection(), maxMessageSize));
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.hellorpc.jsonrpc.server;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The JSON-RPC listener: where it listens and the limits that keep one peer from hurting the others.
+ *
+ * @param host address to bind; {@code 0.0.0.0} listens on every interface
+ * @param port TCP port to listen on; {@code 0} picks a free one (published as {@code local.rpc.port})
+ * @param maxMessageSize largest message a peer may send; a larger one gets an error reply and the
+ * connection is closed, and no more than this is ever buffered for it
+ * @param maxConnections connections open at once; a connection past it gets an error line and is
+ * closed at once
+ * @param maxCallsInFlightPerConnection calls of one connection running at once; past it the
+ * connection is not read until a call finishes (backpressure), no call fails
+ * @param idleTimeout a connection with no traffic and no call running for this long is closed,
+ * which also ends connections that begin a message and never finish it
+ * @param shutdownGracePeriod on stop, how long calls in flight may take to finish before their
+ * connections are closed
+ * @param ioThreads Netty event-loop threads for the connections; {@code 0} means one per CPU
+ */
+@ConfigurationProperties("rpc.server")
+public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @DefaultValue("1337") int port,
+		@DefaultValue("1MB") DataSize maxMessageSize, @DefaultValue("10000") int maxConnections,
+		@DefaultValue("64") int maxCallsInFlightPerConnection, @DefaultValue("60s") Duration idleTimeout,
+		@DefaultValue("10s") Duration shutdownGracePeriod, @DefaultValue("0") int ioThreads) {
+
+	public RpcServerProperties {
+		if (maxMessageSize.toBytes() < 1 || maxMessageSize.toBytes() > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException("rpc.server.max-message-size must be between 1B and 2GB, was " + maxMessageSize);
+		}
+		if (maxConnections < 1 || maxCallsInFlightPerConnection < 1) {
+			throw new IllegalArgumentException("rpc.server.max-connections and rpc.server.max-calls-in-flight-per-connection must be at least 1");
+		}
+	}
+
+}

@@ -105,7 +105,14 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 		try {
 			this.executor.execute(() -> {
 				ByteBuf reply = this.dispatcher.dispatch(request, ctx.alloc());
-				ctx.executor().execute(() -> answered(ctx, reply));
+				try {
+					ctx.executor().execute(() -> answered(ctx, reply));
+				}
+				catch (RejectedExecutionException ex) {
+					// Cut off by a forced stop: the connection is gone and so is its event loop.
+					reply.release();
+					this.activity.callFinished();
+				}
 			});
 		}
 		catch (RejectedExecutionException ex) {

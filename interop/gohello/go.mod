@@ -1,0 +1,3 @@
+module hellorpc/gohello
+
+go 1.19

@@ -1,0 +1,254 @@
+// Command gohello is the Go side of hello-rpc's interop tests and benchmarks, written with the
+// standard library only: the Go original's server and client (net/rpc/jsonrpc), a floor server
+// that answers every line with a fixed reply, a conformance check and a load generator.
+//
+//	gohello -mode=server -addr=127.0.0.1:0    Go's net/rpc/jsonrpc hello server
+//	gohello -mode=floor  -addr=127.0.0.1:0    fixed-reply server: the least a server can cost
+//	gohello -mode=call   -addr=HOST:PORT -name=ciro
+//	gohello -mode=check  -addr=HOST:PORT      the interop checks, one line each
+//	gohello -mode=bench  -addr=HOST:PORT -conns=4 -inflight=16 -duration=5s -warmup=1s
+//
+// Servers print "listening on ADDR" once bound.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/rpc"
+	"net/rpc/jsonrpc"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Request and Response are the Go original's messages.
+type Request struct{ Name string }
+type Response struct{ Message string }
+
+// Handler is the Go original's service.
+type Handler struct{}
+
+// Execute says hello to a name.
+func (h *Handler) Execute(req Request, res *Response) error {
+	if req.Name == "" {
+		return errors.New("A name must be specified")
+	}
+	res.Message = "Hello " + req.Name
+	return nil
+}
+
+func main() {
+	mode := flag.String("mode", "call", "server | floor | call | check | bench")
+	addr := flag.String("addr", "127.0.0.1:1337", "address to listen on or to call")
+	name := flag.String("name", "ciro", "name to send (call mode)")
+	conns := flag.Int("conns", 1, "connections (bench mode)")
+	inflight := flag.Int("inflight", 1, "calls in flight per connection (bench mode)")
+	duration := flag.Duration("duration", 5*time.Second, "measured time (bench mode)")
+	warmup := flag.Duration("warmup", time.Second, "unmeasured time before it (bench mode)")
+	maxCalls := flag.Int("maxcalls", 50000000, "stop after this many calls in all (bench mode)")
+	flag.Parse()
+
+	var err error
+	switch *mode {
+	case "server":
+		err = serve(*addr, func(c net.Conn) { jsonrpc.ServeConn(c) }, func() error { return rpc.Register(new(Handler)) })
+	case "floor":
+		err = serve(*addr, floorConn, nil)
+	case "call":
+		err = call(*addr, *name)
+	case "check":
+		err = check(*addr)
+	case "bench":
+		err = bench(*addr, *conns, *inflight, *warmup, *duration, *maxCalls)
+	default:
+		err = fmt.Errorf("unknown mode %q", *mode)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func serve(addr string, handle func(net.Conn), setup func() error) error {
+	if setup != nil {
+		if err := setup(); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("listening on %s\n", ln.Addr())
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return err
+		}
+		go handle(c)
+	}
+}
+
+// floorConn answers every line with a fixed reply, parsing nothing but the id.
+func floorConn(c net.Conn) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	w := bufio.NewWriter(c)
+	idKey := []byte(`"id":`)
+	for {
+		line, err := r.ReadSlice('\n')
+		if err != nil {
+			return
+		}
+		id := []byte("null")
+		if i := bytes.Index(line, idKey); i >= 0 {
+			rest := line[i+len(idKey):]
+			end := bytes.IndexAny(rest, ",}")
+			if end > 0 {
+				id = rest[:end]
+			}
+		}
+		w.WriteString(`{"id":`)
+		w.Write(id)
+		w.WriteString(`,"result":{"Message":"Hello ciro"},"error":null}` + "\n")
+		if r.Buffered() == 0 {
+			if w.Flush() != nil {
+				return
+			}
+		}
+	}
+}
+
+func call(addr, name string) error {
+	client, err := jsonrpc.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	var res Response
+	if err := client.Call("Handler.Execute", Request{Name: name}, &res); err != nil {
+		return err
+	}
+	fmt.Println(res.Message)
+	return nil
+}
+
+// check prints one line per interop case, the same client used throughout.
+func check(addr string) error {
+	client, err := jsonrpc.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	show := func(label, method, name string) {
+		var res Response
+		if err := client.Call(method, Request{Name: name}, &res); err != nil {
+			fmt.Printf("%s: error: %v\n", label, err)
+		} else {
+			fmt.Printf("%s: %s\n", label, res.Message)
+		}
+	}
+	show("hello", "Handler.Execute", "ciro")
+	show("empty-name", "Handler.Execute", "")
+	show("unknown-method", "Handler.Nope", "ciro")
+	show("unknown-service", "Nope.Execute", "ciro")
+	show("after-errors", "Handler.Execute", "again")
+
+	const n = 200
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	good := 0
+	var wrong []string
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			var res Response
+			want := fmt.Sprintf("Hello n%d", i)
+			err := client.Call("Handler.Execute", Request{Name: fmt.Sprintf("n%d", i)}, &res)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil && res.Message == want {
+				good++
+			} else if len(wrong) < 3 {
+				wrong = append(wrong, fmt.Sprintf("%q/%v", res.Message, err))
+			}
+		}(i)
+	}
+	wg.Wait()
+	fmt.Printf("concurrent: %d/%d right %s\n", good, n, strings.Join(wrong, " "))
+	return nil
+}
+
+// bench drives conns x inflight goroutines of Handler.Execute calls and prints one JSON line.
+func bench(addr string, conns, inflight int, warmup, duration time.Duration, maxCalls int) error {
+	clients := make([]*rpc.Client, conns)
+	for i := range clients {
+		c, err := jsonrpc.Dial("tcp", addr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		clients[i] = c
+	}
+	start := time.Now()
+	measureFrom := start.Add(warmup)
+	end := measureFrom.Add(duration)
+	perWorker := maxCalls / (conns * inflight)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var all []time.Duration
+	errs := 0
+	for _, c := range clients {
+		for k := 0; k < inflight; k++ {
+			wg.Add(1)
+			go func(c *rpc.Client) {
+				defer wg.Done()
+				lat := make([]time.Duration, 0, 1<<16)
+				bad := 0
+				for n := 0; n < perWorker; n++ {
+					t0 := time.Now()
+					if !t0.Before(end) {
+						break
+					}
+					var res Response
+					err := c.Call("Handler.Execute", Request{Name: "ciro"}, &res)
+					t1 := time.Now()
+					if err != nil || res.Message != "Hello ciro" {
+						bad++
+						if err == rpc.ErrShutdown {
+							break
+						}
+					}
+					if !t0.Before(measureFrom) && !t1.After(end) {
+						lat = append(lat, t1.Sub(t0))
+					}
+				}
+				mu.Lock()
+				all = append(all, lat...)
+				errs += bad
+				mu.Unlock()
+			}(c)
+		}
+	}
+	wg.Wait()
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	pct := func(p float64) float64 {
+		if len(all) == 0 {
+			return 0
+		}
+		return float64(all[int(float64(len(all)-1)*p)].Nanoseconds()) / 1000
+	}
+	fmt.Printf("{\"calls\":%d,\"seconds\":%.3f,\"callsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f,\"errors\":%d}\n",
+		len(all), duration.Seconds(), float64(len(all))/duration.Seconds(), pct(0.50), pct(0.99), errs)
+	if errs > 0 {
+		return fmt.Errorf("%d calls failed", errs)
+	}
+	return nil
+}

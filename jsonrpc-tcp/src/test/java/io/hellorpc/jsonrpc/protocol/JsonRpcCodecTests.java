@@ -1,0 +1,146 @@
+package io.hellorpc.jsonrpc.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class JsonRpcCodecTests {
+
+	private final JsonRpcCodec codec = new JsonRpcCodec(GoJson.mapper());
+
+	record Request(String name) {
+	}
+
+	record Response(String message) {
+	}
+
+	@Test
+	void successReplyMatchesGoByteForByte() {
+		assertThat(reply(RpcId.of(0), new Response("Hello ciro"), null))
+			.isEqualTo("{\"id\":0,\"result\":{\"Message\":\"Hello ciro\"},\"error\":null}\n");
+	}
+
+	@Test
+	void failureReplyHasNullResultAndTheErrorText() {
+		assertThat(reply(RpcId.of(0), new Response("ignored"), "A name must be specified"))
+			.isEqualTo("{\"id\":0,\"result\":null,\"error\":\"A name must be specified\"}\n");
+	}
+
+	@Test
+	void requestMatchesGoClientByteForByte() {
+		ByteBuf bytes = this.codec.writeRequest(ByteBufAllocator.DEFAULT, RpcId.of(0), "Handler.Execute",
+				new Request("ciro"));
+		assertThat(text(bytes)).isEqualTo("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"ciro\"}],\"id\":0}\n");
+	}
+
+	@Test
+	void idAboveTwoToThe53IsEchoedUnchanged() {
+		RpcRequest request = read("{\"method\":\"Handler.Execute\",\"params\":[{}],\"id\":18446744073709551615}");
+		assertThat(reply(request.id(), null, "x")).startsWith("{\"id\":18446744073709551615,");
+	}
+
+	@Test
+	void stringObjectAndMissingIdsAreEchoedAsJson() {
+		assertThat(read("{\"id\":\"a\\\"b\",\"method\":\"m\"}").id().json()).isEqualTo("\"a\\\"b\"");
+		assertThat(read("{\"id\":{\"k\":[1,2]},\"method\":\"m\"}").id().json()).isEqualTo("{\"k\":[1,2]}");
+		assertThat(read("{\"method\":\"m\"}").id()).isEqualTo(RpcId.NULL);
+		assertThat(read("{\"id\":1.50,\"method\":\"m\"}").id().json()).isEqualTo("1.50");
+	}
+
+	@Test
+	void envelopeKeysMatchIgnoringCaseAsGoDoes() {
+		RpcRequest request = read("{\"METHOD\":\"Handler.Execute\",\"Params\":[{\"name\":\"ciro\"}],\"Id\":7,\"extra\":[1]}");
+		assertThat(request.method()).isEqualTo("Handler.Execute");
+		assertThat(request.id().json()).isEqualTo("7");
+		assertThat((Object) this.codec.convert(request.params().get(0), this.codec.type(Request.class)))
+			.isEqualTo(new Request("ciro"));
+	}
+
+	@Test
+	void paramFieldsMatchIgnoringCase() {
+		for (String key : new String[] { "Name", "name", "NAME" }) {
+			RpcRequest request = read("{\"method\":\"m\",\"params\":[{\"" + key + "\":\"ciro\"}],\"id\":0}");
+			assertThat((Object) this.codec.convert(request.params().get(0), this.codec.type(Request.class)))
+				.isEqualTo(new Request("ciro"));
+		}
+	}
+
+	@Test
+	void numberIsNotTakenForAStringAsInGo() {
+		RpcRequest request = read("{\"method\":\"m\",\"params\":[{\"Name\":5}],\"id\":0}");
+		assertThatExceptionOfType(JacksonException.class)
+			.isThrownBy(() -> this.codec.convert(request.params().get(0), this.codec.type(Request.class)));
+	}
+
+	@Test
+	void htmlCharactersAreEscapedAsGoEscapesThem() {
+		assertThat(reply(RpcId.of(1), new Response("<a&b>"), null)).contains("\"Message\":\"\\u003ca\\u0026b\\u003e\"");
+	}
+
+	@Test
+	void brokenJsonIsMalformedAndTheErrorNamesTheProblem() {
+		assertThatExceptionOfType(MalformedMessageException.class).isThrownBy(() -> read("{\"method\": }"))
+			.withMessageStartingWith("jsonrpc: malformed message: Unexpected character ('}'");
+	}
+
+	@Test
+	void aMessageThatIsNotAnObjectIsMalformed() {
+		assertThatExceptionOfType(MalformedMessageException.class).isThrownBy(() -> read("[1,2]"))
+			.withMessage("jsonrpc: malformed message: expected a JSON object, got an array");
+	}
+
+	@Test
+	void deeplyNestedParamsAreMalformedNotAStackOverflow() {
+		String deep = "[".repeat(100_000) + "]".repeat(100_000);
+		assertThatExceptionOfType(MalformedMessageException.class)
+			.isThrownBy(() -> read("{\"method\":\"m\",\"params\":" + deep + ",\"id\":0}"))
+			.withMessageContaining("nesting depth");
+	}
+
+	@Test
+	void responseIsReadWithItsResultOrError() {
+		RpcResponse ok = this.codec.readResponse(buf("{\"id\":3,\"result\":{\"Message\":\"Hello ciro\"},\"error\":null}"));
+		assertThat(ok.id().json()).isEqualTo("3");
+		assertThat(ok.error()).isNull();
+		assertThat((Object) this.codec.convert(ok.result(), this.codec.type(Response.class))).isEqualTo(new Response("Hello ciro"));
+		RpcResponse failed = this.codec.readResponse(buf("{\"id\":4,\"result\":null,\"error\":\"boom\"}"));
+		assertThat(failed.result()).isNull();
+		assertThat(failed.error()).isEqualTo("boom");
+	}
+
+	@Test
+	void responseWithANonStringErrorIsMalformed() {
+		assertThatExceptionOfType(MalformedMessageException.class)
+			.isThrownBy(() -> this.codec.readResponse(buf("{\"id\":4,\"result\":null,\"error\":{\"code\":1}}")))
+			.withMessageContaining("invalid error {\"code\":1}");
+	}
+
+	private RpcRequest read(String json) {
+		return this.codec.readRequest(buf(json));
+	}
+
+	private String reply(RpcId id, Object result, String error) {
+		return text(this.codec.writeResponse(ByteBufAllocator.DEFAULT, id, result, error));
+	}
+
+	private static ByteBuf buf(String json) {
+		return Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+	}
+
+	private static String text(ByteBuf bytes) {
+		try {
+			return bytes.toString(StandardCharsets.UTF_8);
+		}
+		finally {
+			bytes.release();
+		}
+	}
+
+}

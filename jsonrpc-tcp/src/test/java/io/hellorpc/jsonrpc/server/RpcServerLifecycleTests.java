@@ -1,0 +1,119 @@
+package io.hellorpc.jsonrpc.server;
+
+import java.net.ConnectException;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.hellorpc.jsonrpc.support.RawConnection;
+import io.hellorpc.jsonrpc.support.RunningServer;
+import io.hellorpc.jsonrpc.support.TestServices;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.context.annotation.Import;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/** Start, stop and the threads calls run on, with real contexts. */
+class RpcServerLifecycleTests {
+
+	@Test
+	void theBoundPortIsPublishedAsLocalRpcPort() {
+		try (RunningServer server = RunningServer.start()) {
+			assertThat(server.port()).isPositive();
+			assertThat(server.bean(NettyRpcServer.class).address().getPort()).isEqualTo(server.port());
+		}
+	}
+
+	@Test
+	void callsInFlightWhenTheContextClosesAllGetTheirReplies() throws Exception {
+		RunningServer server = RunningServer.start();
+		int port = server.port();
+		try (RawConnection first = server.connect(); RawConnection second = server.connect()) {
+			first.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":600,\"Label\":\"a\"}],\"id\":1}"
+					+ "{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":400,\"Label\":\"b\"}],\"id\":2}");
+			second.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":500,\"Label\":\"c\"}],\"id\":3}");
+			TestServices.Sleeper sleeper = server.bean(TestServices.Sleeper.class);
+			await().until(() -> sleeper.running() == 3);
+			CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
+			List<String> replies = new ArrayList<>(List.of(first.readLine(), first.readLine(), second.readLine()));
+			assertThat(replies).containsExactlyInAnyOrder("{\"id\":1,\"result\":\"a\",\"error\":null}",
+					"{\"id\":2,\"result\":\"b\",\"error\":null}", "{\"id\":3,\"result\":\"c\",\"error\":null}");
+			assertThat(first.isClosedByServer()).isTrue();
+			assertThat(second.isClosedByServer()).isTrue();
+			closed.get();
+		}
+		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new Socket("127.0.0.1", port).close());
+	}
+
+	@Test
+	void callsStillRunningAfterTheGracePeriodAreCutOff() throws Exception {
+		RunningServer server = RunningServer.start("rpc.server.shutdown-grace-period=200ms");
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":5000,\"Label\":\"late\"}],\"id\":1}");
+			await().until(() -> server.bean(TestServices.Sleeper.class).running() == 1);
+			server.bean(NettyRpcServer.class).stop();
+			assertThat(connection.readLine()).isNull();
+			server.close();
+		}
+	}
+
+	@Test
+	void aBrokenRegistrationFailsTheStartNamingBeanAndMethod() {
+		assertThatException()
+			.isThrownBy(() -> new SpringApplication(Overloaded.class).run("--rpc.server.port=0",
+					"--spring.main.web-application-type=none"))
+			.havingRootCause()
+			.withMessageContaining("OverloadedService' has two methods called OverloadedService.Execute: ")
+			.withMessageEndingWith("; rename one of them");
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void withVirtualThreadsEnabledCallsRunOnVirtualThreads() {
+		try (RunningServer server = RunningServer.start("spring.threads.virtual.enabled=true");
+				RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Thread\",\"params\":[\"\"],\"id\":1}");
+			assertThat(connection.readLine()).startsWith("{\"id\":1,\"result\":\"VirtualThread[");
+		}
+	}
+
+	@Test
+	void withoutVirtualThreadsCallsRunOnTheApplicationTaskExecutor() {
+		try (RunningServer server = RunningServer.start(); RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Thread\",\"params\":[\"\"],\"id\":1}");
+			assertThat(connection.readLine()).contains("task-");
+		}
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(OverloadedService.class)
+	static class Overloaded {
+
+	}
+
+	@io.hellorpc.jsonrpc.server.RpcEndpoint
+	static class OverloadedService {
+
+		public String execute(String name) {
+			return name;
+		}
+
+		public String execute(Integer number) {
+			return "";
+		}
+
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.hellorpc.jsonrpc.server;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.hellorpc.jsonrpc.support.RawConnection;
+import io.hellorpc.jsonrpc.support.RunningServer;
+import io.hellorpc.jsonrpc.support.TestServices;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Every limit: past it the peer gets an error it can read (or waits), and the server carries on. */
+class RpcServerLimitsTests {
+
+	private static final String HELLO = "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"ciro\"}],\"id\":0}\n";
+
+	@Test
+	void anOversizeMessageGetsAnErrorNamingTheLimitThenTheConnectionCloses() {
+		try (RunningServer server = RunningServer.start("rpc.server.max-message-size=1KB");
+				RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"" + "x".repeat(4096) + "\"}],\"id\":9}");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":null,\"result\":null,\"error\":"
+					+ "\"jsonrpc: message too large: the limit is 1024 bytes (rpc.server.max-message-size)\"}");
+			assertThat(connection.isClosedByServer()).isTrue();
+			try (RawConnection other = server.connect()) {
+				other.send(HELLO);
+				assertThat(other.readLine()).contains("Hello ciro");
+			}
+		}
+	}
+
+	@Test
+	void aMessageJustUnderTheLimitIsServed() {
+		try (RunningServer server = RunningServer.start("rpc.server.max-message-size=1KB");
+				RawConnection connection = server.connect()) {
+			String prefix = "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"";
+			String suffix = "\"}],\"id\":9}";
+			String name = "x".repeat(1024 - prefix.length() - suffix.length());
+			connection.send(prefix + name + suffix);
+			assertThat(connection.readLine()).contains("Hello " + name);
+		}
+	}
+
+	@Test
+	void aConnectionOverTheMaximumIsClosedAtOnceAndTheOthersGoOn() {
+		try (RunningServer server = RunningServer.start("rpc.server.max-connections=2");
+				RawConnection first = server.connect();
+				RawConnection second = server.connect()) {
+			first.send(HELLO);
+			assertThat(first.readLine()).contains("Hello ciro");
+			try (RawConnection third = server.connect()) {
+				assertThat(third.readLine()).isEqualTo("{\"id\":null,\"result\":null,\"error\":"
+						+ "\"jsonrpc: too many connections: the limit is 2 (rpc.server.max-connections)\"}");
+				assertThat(third.isClosedByServer()).isTrue();
+			}
+			second.send(HELLO);
+			assertThat(second.readLine()).contains("Hello ciro");
+			first.close();
+			await().until(() -> server.bean(NettyRpcServer.class).activity().openConnections() == 1);
+			try (RawConnection fourth = server.connect()) {
+				fourth.send(HELLO);
+				assertThat(fourth.readLine()).contains("Hello ciro");
+			}
+		}
+	}
+
+	@Test
+	void tooManyCallsInFlightPausesReadingInsteadOfFailingCalls() {
+		try (RunningServer server = RunningServer.start("rpc.server.max-calls-in-flight-per-connection=2");
+				RawConnection connection = server.connect()) {
+			StringBuilder calls = new StringBuilder();
+			for (int i = 0; i < 8; i++) {
+				calls.append("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":100,\"Label\":\"n").append(i)
+					.append("\"}],\"id\":").append(i).append("}");
+			}
+			connection.send(calls.toString());
+			List<String> replies = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				replies.add(connection.readLine());
+			}
+			assertThat(replies).allMatch((reply) -> reply.contains("\"error\":null")).hasSize(8);
+			assertThat(server.bean(TestServices.Sleeper.class).mostAtOnce()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void aConnectionThatBeginsAMessageAndNeverFinishesIsClosedAtTheIdleTimeout() {
+		try (RunningServer server = RunningServer.start("rpc.server.idle-timeout=300ms");
+				RawConnection loris = server.connect();
+				RawConnection busy = server.connect()) {
+			loris.send("{\"method\":\"Handler.Execute\",\"par");
+			busy.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":700,\"Label\":\"still here\"}],\"id\":1}");
+			assertThat(loris.isClosedByServer()).isTrue();
+			assertThat(busy.readLine()).contains("still here");
+		}
+	}
+
+}

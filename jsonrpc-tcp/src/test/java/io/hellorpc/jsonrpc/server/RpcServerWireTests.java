@@ -1,0 +1,188 @@
+package io.hellorpc.jsonrpc.server;
+
+import java.nio.charset.StandardCharsets;
+
+import io.hellorpc.jsonrpc.support.RawConnection;
+import io.hellorpc.jsonrpc.support.RunningServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The wire format and bad input, over real sockets against a real context on a free port. */
+@ExtendWith(OutputCaptureExtension.class)
+class RpcServerWireTests {
+
+	private static final String HELLO = "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"ciro\"}],\"id\":0}\n";
+
+	private static RunningServer server;
+
+	@BeforeAll
+	static void start() {
+		server = RunningServer.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		server.close();
+	}
+
+	@Test
+	void seedRequestGetsGoReplyByteForByte() {
+		try (RawConnection connection = server.connect()) {
+			connection.send(HELLO);
+			assertThat(connection.readLine()).isEqualTo("{\"id\":0,\"result\":{\"Message\":\"Hello ciro\"},\"error\":null}");
+		}
+	}
+
+	@Test
+	void emptyOrMissingNameIsRejectedWithTheOriginalErrorText() {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"\"}],\"id\":1}");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":1,\"result\":null,\"error\":\"A name must be specified\"}");
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{}],\"id\":2}");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":2,\"result\":null,\"error\":\"A name must be specified\"}");
+		}
+	}
+
+	@Test
+	void routingErrorsUseGoTextsAndTheConnectionStaysUsable() {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Nope.Execute\",\"params\":[{}],\"id\":1}");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":1,\"result\":null,\"error\":\"rpc: can't find service Nope.Execute\"}");
+			connection.send("{\"method\":\"Handler.Nope\",\"params\":[{}],\"id\":2}");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":2,\"result\":null,\"error\":\"rpc: can't find method Handler.Nope\"}");
+			connection.send("{\"method\":\"X\",\"params\":[{}],\"id\":3}");
+			assertThat(connection.readLine())
+				.isEqualTo("{\"id\":3,\"result\":null,\"error\":\"rpc: service/method request ill-formed: X\"}");
+			connection.send(HELLO);
+			assertThat(connection.readLine()).contains("Hello ciro");
+		}
+	}
+
+	@Test
+	void idsAreEchoedExactlyIncludingUint64AndStrings() {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"name\":\"a\"}],\"id\":18446744073709551615}");
+			assertThat(connection.readLine()).startsWith("{\"id\":18446744073709551615,\"result\":{\"Message\":\"Hello a\"}");
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"name\":\"b\"}],\"id\":\"call-7\"}");
+			assertThat(connection.readLine()).startsWith("{\"id\":\"call-7\",");
+		}
+	}
+
+	@Test
+	void badParamsFailThatCallAndTheConnectionGoesOn() {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":{\"Name\":\"x\"},\"id\":1}");
+			assertThat(connection.readLine()).isEqualTo(
+					"{\"id\":1,\"result\":null,\"error\":\"jsonrpc: params must be an array holding exactly one value\"}");
+			connection.send("{\"method\":\"Handler.Execute\",\"id\":2}");
+			assertThat(connection.readLine())
+				.isEqualTo("{\"id\":2,\"result\":null,\"error\":\"jsonrpc: request body missing params\"}");
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":[1]}],\"id\":3}");
+			assertThat(connection.readLine())
+				.startsWith("{\"id\":3,\"result\":null,\"error\":\"jsonrpc: invalid params for Handler.Execute: ");
+			connection.send(HELLO);
+			assertThat(connection.readLine()).contains("Hello ciro");
+		}
+	}
+
+	@Test
+	void genericParamsAndResultsAreConverted() {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Sum\",\"params\":[[1,2,39]],\"id\":1}");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":1,\"result\":[42],\"error\":null}");
+		}
+	}
+
+	@Test
+	void malformedJsonGetsAnErrorWithNullIdThenTheConnectionCloses(CapturedOutput output) {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\": }\n" + HELLO);
+			assertThat(connection.readLine()).isEqualTo(
+					"{\"id\":null,\"result\":null,\"error\":\"jsonrpc: malformed message: Unexpected character ('}' (code 125)): expected a value\"}");
+			assertThat(connection.isClosedByServer()).isTrue();
+		}
+		assertServesOthers();
+		assertThat(output).doesNotContain("WARN", "ERROR", "\tat ");
+	}
+
+	@Test
+	void bytesThatAreNotJsonGetAnErrorThenTheConnectionCloses(CapturedOutput output) {
+		try (RawConnection connection = server.connect()) {
+			connection.send("GET / HTTP/1.1\r\n\r\n");
+			assertThat(connection.readLine())
+				.startsWith("{\"id\":null,\"result\":null,\"error\":\"jsonrpc: malformed message: invalid JSON received at byte position 0");
+			assertThat(connection.isClosedByServer()).isTrue();
+		}
+		assertServesOthers();
+		assertThat(output).doesNotContain("WARN", "ERROR", "\tat ");
+	}
+
+	@Test
+	void aMessageWrittenByteByByteIsReassembled() {
+		try (RawConnection connection = server.connect()) {
+			for (byte b : HELLO.getBytes(StandardCharsets.UTF_8)) {
+				connection.send(new byte[] { b });
+			}
+			assertThat(connection.readLine()).contains("Hello ciro");
+		}
+	}
+
+	@Test
+	void severalMessagesInOneWriteAllGetReplies() {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"a\"}],\"id\":1}"
+					+ "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"b\"}],\"id\":2} \n"
+					+ "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"c\"}],\"id\":3}");
+			assertThat(new String[] { connection.readLine(), connection.readLine(), connection.readLine() })
+				.containsExactlyInAnyOrder("{\"id\":1,\"result\":{\"Message\":\"Hello a\"},\"error\":null}",
+						"{\"id\":2,\"result\":{\"Message\":\"Hello b\"},\"error\":null}",
+						"{\"id\":3,\"result\":{\"Message\":\"Hello c\"},\"error\":null}");
+		}
+	}
+
+	@Test
+	void aPeerThatHalfClosesStillGetsItsRepliesLikeNc() {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":200,\"Label\":\"late\"}],\"id\":1}\n");
+			connection.shutdownOutput();
+			assertThat(connection.readLine()).isEqualTo("{\"id\":1,\"result\":\"late\",\"error\":null}");
+			assertThat(connection.isClosedByServer()).isTrue();
+		}
+	}
+
+	@Test
+	void aPeerThatLeavesMidCallIsDroppedQuietly(CapturedOutput output) {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":200,\"Label\":\"gone\"}],\"id\":1}\n");
+		}
+		assertServesOthers();
+		org.awaitility.Awaitility.await().until(() -> server.bean(NettyRpcServer.class).activity().callsInFlight() == 0);
+		assertThat(output).doesNotContain("WARN", "ERROR", "\tat ");
+	}
+
+	@Test
+	void aSlowCallDoesNotHoldUpAFastOneOnTheSameConnection() {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":1500,\"Label\":\"slow\"}],\"id\":1}\n");
+			connection.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":0,\"Label\":\"fast\"}],\"id\":2}\n");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":2,\"result\":\"fast\",\"error\":null}");
+			assertThat(server.bean(io.hellorpc.jsonrpc.support.TestServices.Sleeper.class).running()).isEqualTo(1);
+			assertThat(connection.readLine()).isEqualTo("{\"id\":1,\"result\":\"slow\",\"error\":null}");
+		}
+	}
+
+	private static void assertServesOthers() {
+		try (RawConnection other = server.connect()) {
+			other.send(HELLO);
+			assertThat(other.readLine()).contains("Hello ciro");
+		}
+	}
+
+}

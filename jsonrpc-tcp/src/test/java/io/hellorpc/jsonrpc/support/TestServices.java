@@ -1,0 +1,77 @@
+package io.hellorpc.jsonrpc.support;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.hellorpc.jsonrpc.server.RpcEndpoint;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Import;
+
+/** An application with the services the server tests call. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import({ TestServices.Handler.class, TestServices.Sleeper.class })
+public class TestServices {
+
+	/** The Go original's service. */
+	@RpcEndpoint
+	public static class Handler {
+
+		public Response execute(Request request) {
+			if (request.name() == null || request.name().isEmpty()) {
+				throw new IllegalArgumentException("A name must be specified");
+			}
+			return new Response("Hello " + request.name());
+		}
+
+		public List<Integer> sum(List<Integer> numbers) {
+			return List.of(numbers.stream().mapToInt(Integer::intValue).sum());
+		}
+
+		public String thread(String ignored) {
+			return Thread.currentThread().toString();
+		}
+
+	}
+
+	public record Request(String name) {
+	}
+
+	public record Response(String message) {
+	}
+
+	/** Calls that take as long as they are told to, counting how many run at once. */
+	@RpcEndpoint(name = "Slow")
+	public static class Sleeper {
+
+		private final AtomicInteger running = new AtomicInteger();
+
+		private final AtomicInteger mostAtOnce = new AtomicInteger();
+
+		public String sleep(Nap nap) throws InterruptedException {
+			this.mostAtOnce.accumulateAndGet(this.running.incrementAndGet(), Math::max);
+			try {
+				Thread.sleep(nap.millis());
+				return nap.label();
+			}
+			finally {
+				this.running.decrementAndGet();
+			}
+		}
+
+		public int running() {
+			return this.running.get();
+		}
+
+		public int mostAtOnce() {
+			return this.mostAtOnce.get();
+		}
+
+	}
+
+	public record Nap(long millis, String label) {
+	}
+
+}

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class HelloServerApplication {
 
 	public static void main(String[] args) {
+		TerminationSignal.exitZeroOnSigterm();
 		SpringApplication.run(HelloServerApplication.class, args);
 	}
 

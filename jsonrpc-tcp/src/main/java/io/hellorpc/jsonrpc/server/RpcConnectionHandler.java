@@ -36,10 +36,10 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 	static final Object DRAIN = new Object();
 
 	/**
-	 * On stop, how long a connection is still read so that calls a peer sent before the listener
-	 * closed, and that are still in the socket buffer, are answered too.
+	 * On stop, a connection is closed once its calls are answered and its peer has sent nothing
+	 * for this long: calls still in the socket buffer when the listener closed are read first.
 	 */
-	private static final long FINAL_READ_WINDOW_MILLIS = 50;
+	private static final long QUIET_MILLIS = 50;
 
 	private static final Log logger = LogFactory.getLog(RpcConnectionHandler.class);
 
@@ -55,6 +55,8 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 
 	private final long maxMessageSize;
 
+	private final long drainReadCutoffMillis;
+
 	private final ArrayDeque<RpcRequest> waiting = new ArrayDeque<>();
 
 	private int callsInFlight;
@@ -65,19 +67,24 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 	/** After bad input the rest of the stream means nothing. */
 	private boolean discarding;
 
+	/** Whether a message arrived since the last quiet check of a draining connection. */
+	private boolean readSinceQuietCheck;
+
 	RpcConnectionHandler(JsonRpcCodec codec, RpcDispatcher dispatcher, Executor executor, RpcServerActivity activity,
-			int maxCallsInFlight, long maxMessageSize) {
+			int maxCallsInFlight, long maxMessageSize, long drainReadCutoffMillis) {
 		this.codec = codec;
 		this.dispatcher = dispatcher;
 		this.executor = executor;
 		this.activity = activity;
 		this.maxCallsInFlight = maxCallsInFlight;
 		this.maxMessageSize = maxMessageSize;
+		this.drainReadCutoffMillis = drainReadCutoffMillis;
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		ByteBuf frame = (ByteBuf) msg;
+		this.readSinceQuietCheck = true;
 		try {
 			if (this.discarding) {
 				return;
@@ -167,7 +174,9 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 			finish(ctx);
 		}
 		else if (event == DRAIN) {
-			ctx.executor().schedule(() -> finish(ctx), FINAL_READ_WINDOW_MILLIS, TimeUnit.MILLISECONDS);
+			// A peer that never pauses is read until the cut-off, then gets its answers and is closed.
+			ctx.executor().schedule(() -> finish(ctx), this.drainReadCutoffMillis, TimeUnit.MILLISECONDS);
+			closeWhenQuiet(ctx);
 		}
 		else {
 			ctx.fireUserEventTriggered(event);
@@ -178,6 +187,18 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 	public void channelInactive(ChannelHandlerContext ctx) {
 		this.waiting.clear();
 		ctx.fireChannelInactive();
+	}
+
+	private void closeWhenQuiet(ChannelHandlerContext ctx) {
+		this.readSinceQuietCheck = false;
+		ctx.executor().schedule(() -> {
+			if (!this.readSinceQuietCheck && this.callsInFlight == 0 && this.waiting.isEmpty()) {
+				finish(ctx);
+			}
+			else if (!this.finishing) {
+				closeWhenQuiet(ctx);
+			}
+		}, QUIET_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	private void reject(ChannelHandlerContext ctx, RejectReason reason, String error) {

@@ -63,7 +63,8 @@ final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
 			.addLast("flush", new FlushConsolidationHandler(FLUSHES_TO_COALESCE, true))
 			.addLast("framing", new JsonObjectDecoder(maxMessageSize))
 			.addLast("calls", new RpcConnectionHandler(this.codec, this.dispatcher, this.executor, this.activity,
-					this.properties.maxCallsInFlightPerConnection(), maxMessageSize));
+					this.properties.maxCallsInFlightPerConnection(), maxMessageSize,
+					this.properties.shutdownGracePeriod().toMillis() / 2));
 	}
 
 }

@@ -19,8 +19,9 @@ import org.springframework.util.unit.DataSize;
  * connection is not read until a call finishes (backpressure), no call fails
  * @param idleTimeout a connection with no traffic and no call running for this long is closed,
  * which also ends connections that begin a message and never finish it
- * @param shutdownGracePeriod on stop, how long calls in flight may take to finish before their
- * connections are closed
+ * @param shutdownGracePeriod on stop, the listener closes at once; each connection is still read
+ * until its peer pauses (at most half this period) so that calls already sent are answered, and is
+ * closed once those are answered; connections still busy when the period ends are closed
  * @param ioThreads Netty event-loop threads for the connections; {@code 0} means one per CPU
  */
 @ConfigurationProperties("rpc.server")

@@ -1,0 +1,42 @@
+package io.hellorpc.jsonrpc.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** What a finished process printed and how it exited. */
+public record ProcessResult(int exitCode, String stdout, String stderr) {
+
+	/** Waits for the process (killing it past the timeout) and collects both streams. */
+	public static ProcessResult of(Process process, long timeoutSeconds) throws IOException {
+		process.getOutputStream().close();
+		CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+		CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+		try {
+			if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new IllegalStateException("Process " + process.info().command().orElse("?") + " ran past "
+						+ timeoutSeconds + " s");
+			}
+			return new ProcessResult(process.exitValue(), out.join(), err.join());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			process.destroyForcibly();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String read(InputStream in) {
+		try (in) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,37 @@
+package io.hellorpc.jsonrpc.autoconfigure;
+
+import io.hellorpc.jsonrpc.client.RpcClientProperties;
+import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
+import io.hellorpc.jsonrpc.client.RpcTemplateCustomizer;
+import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * An {@link RpcTemplateBuilder} set from {@code rpc.client.*}, with the shared codec, the
+ * application's observation registry and every {@link RpcTemplateCustomizer} bean applied.
+ */
+@AutoConfiguration(after = JsonRpcAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
+@EnableConfigurationProperties(RpcClientProperties.class)
+public class RpcClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	public RpcTemplateBuilder rpcTemplateBuilder(RpcClientProperties properties, JsonRpcCodec codec,
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<RpcTemplateCustomizer> customizers) {
+		RpcTemplateBuilder builder = new RpcTemplateBuilder().properties(properties)
+			.codec(codec)
+			.observationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		for (RpcTemplateCustomizer customizer : customizers.orderedStream().toList()) {
+			builder = customizer.customize(builder);
+		}
+		return builder;
+	}
+
+}

@@ -1,0 +1,23 @@
+package io.hellorpc.jsonrpc.client;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Where {@link RpcTemplate}s built by the auto-configured {@link RpcTemplateBuilder} call, and
+ * how long they wait.
+ *
+ * @param host the server's host name or address
+ * @param port the server's JSON-RPC port
+ * @param connectTimeout how long opening the connection may take
+ * @param timeout how long a call may wait for its reply, unless the call sets its own
+ * @param maxMessageSize largest reply accepted; a larger one breaks the connection
+ */
+@ConfigurationProperties("rpc.client")
+public record RpcClientProperties(@DefaultValue("localhost") String host, @DefaultValue("1337") int port,
+		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration timeout,
+		@DefaultValue("16MB") DataSize maxMessageSize) {
+}

@@ -1,0 +1,88 @@
+package io.hellorpc.jsonrpc.client;
+
+import java.time.Duration;
+
+import io.hellorpc.jsonrpc.protocol.GoJson;
+import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Builds {@link RpcTemplate}s. Immutable: every {@code with} method returns a new builder, so the
+ * auto-configured one can be shared and specialised freely, as Boot's {@code RestTemplateBuilder}.
+ */
+public final class RpcTemplateBuilder {
+
+	private final String host;
+
+	private final int port;
+
+	private final Duration connectTimeout;
+
+	private final Duration timeout;
+
+	private final DataSize maxMessageSize;
+
+	private final JsonRpcCodec codec;
+
+	private final ObservationRegistry observations;
+
+	/** A builder with {@code rpc.client.*}'s defaults: localhost:1337, 2 s to connect, 10 s a call. */
+	public RpcTemplateBuilder() {
+		this("localhost", 1337, Duration.ofSeconds(2), Duration.ofSeconds(10), DataSize.ofMegabytes(16),
+				new JsonRpcCodec(GoJson.mapper()), ObservationRegistry.NOOP);
+	}
+
+	private RpcTemplateBuilder(String host, int port, Duration connectTimeout, Duration timeout, DataSize maxMessageSize,
+			JsonRpcCodec codec, ObservationRegistry observations) {
+		this.host = host;
+		this.port = port;
+		this.connectTimeout = connectTimeout;
+		this.timeout = timeout;
+		this.maxMessageSize = maxMessageSize;
+		this.codec = codec;
+		this.observations = observations;
+	}
+
+	/** Takes every setting of {@code rpc.client.*}. */
+	public RpcTemplateBuilder properties(RpcClientProperties properties) {
+		return new RpcTemplateBuilder(properties.host(), properties.port(), properties.connectTimeout(),
+				properties.timeout(), properties.maxMessageSize(), this.codec, this.observations);
+	}
+
+	public RpcTemplateBuilder address(String host, int port) {
+		return new RpcTemplateBuilder(host, port, this.connectTimeout, this.timeout, this.maxMessageSize, this.codec,
+				this.observations);
+	}
+
+	public RpcTemplateBuilder connectTimeout(Duration connectTimeout) {
+		return new RpcTemplateBuilder(this.host, this.port, connectTimeout, this.timeout, this.maxMessageSize,
+				this.codec, this.observations);
+	}
+
+	/** The deadline of calls that set none of their own. */
+	public RpcTemplateBuilder timeout(Duration timeout) {
+		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, timeout, this.maxMessageSize,
+				this.codec, this.observations);
+	}
+
+	public RpcTemplateBuilder codec(JsonRpcCodec codec) {
+		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
+				codec, this.observations);
+	}
+
+	/** Where calls are observed ({@code rpc.client.requests}); none by default. */
+	public RpcTemplateBuilder observationRegistry(ObservationRegistry observations) {
+		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
+				this.codec, observations);
+	}
+
+	/** A new template; it connects on its first call. Close it (or let the context do so) when done. */
+	public RpcTemplate build() {
+		RpcConnector connector = new RpcConnector(this.host, this.port, this.connectTimeout,
+				(int) this.maxMessageSize.toBytes(), this.codec);
+		return new RpcTemplate(connector, this.codec, this.timeout, this.observations);
+	}
+
+}

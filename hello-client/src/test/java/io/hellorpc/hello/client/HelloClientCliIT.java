@@ -1,0 +1,147 @@
+package io.hellorpc.hello.client;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.hellorpc.jsonrpc.support.Jdks;
+import io.hellorpc.jsonrpc.support.ProcessResult;
+import io.hellorpc.jsonrpc.support.ServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code hello-client.jar} run as a real process against {@code hello-server.jar} run as a real process. */
+class HelloClientCliIT {
+
+	private static final Path CLIENT_JAR = Path.of("target", "hello-client.jar");
+
+	private static final Path SERVER_JAR = Path.of("..", "hello-server", "target", "hello-server.jar");
+
+	private static ServerProcess server;
+
+	private static int port;
+
+	@BeforeAll
+	static void startServer() {
+		server = ServerProcess.start(Jdks.defaultLauncher(), SERVER_JAR, "--rpc.server.port=0");
+		port = server.awaitRpcPort();
+	}
+
+	@AfterAll
+	static void stopServer() {
+		server.close();
+	}
+
+	static Stream<Path> jdks() {
+		return Jdks.launchers();
+	}
+
+	@ParameterizedTest
+	@MethodSource("jdks")
+	void nameCiroPrintsExactlyHelloCiroAndExitsZero(Path java) {
+		ProcessResult result = client(java, Map.of(), "--name=ciro", "--port=" + port);
+		assertThat(result).isEqualTo(new ProcessResult(0, "Hello ciro\n", ""));
+	}
+
+	@Test
+	void anEmptyNameIsSentAndTheServersErrorIsPrintedOnStderr() {
+		assertThat(client("--name=", "--port=" + port)).isEqualTo(new ProcessResult(1, "", "A name must be specified\n"));
+	}
+
+	@Test
+	void noNameAtAllIsAnEmptyName() {
+		assertThat(client("--port=" + port)).isEqualTo(new ProcessResult(1, "", "A name must be specified\n"));
+	}
+
+	@Test
+	void anUnreachableServerIsOneLineAndExitTwo() throws IOException {
+		int closedPort = freePort();
+		assertThat(client("--name=ciro", "--host=127.0.0.1", "--port=" + closedPort))
+			.isEqualTo(new ProcessResult(2, "", "cannot reach 127.0.0.1:" + closedPort + ": Connection refused\n"));
+	}
+
+	@Test
+	void debugAddsTheStackTrace() throws IOException {
+		ProcessResult result = client("--name=ciro", "--host=127.0.0.1", "--port=" + freePort(), "--debug");
+		assertThat(result.exitCode()).isEqualTo(2);
+		assertThat(result.stderr()).startsWith("cannot reach 127.0.0.1:").contains("RpcConnectionException", "\tat ");
+	}
+
+	@Test
+	void aServerThatNeverAnswersIsATimeoutAndExitThree() throws IOException {
+		try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Thread acceptor = new Thread(() -> {
+				try (Socket ignored = silent.accept()) {
+					Thread.sleep(10_000);
+				}
+				catch (IOException | InterruptedException ex) {
+					// the test is over
+				}
+			});
+			acceptor.setDaemon(true);
+			acceptor.start();
+			assertThat(client("--name=ciro", "--host=127.0.0.1", "--port=" + silent.getLocalPort(), "--timeout=300ms"))
+				.isEqualTo(new ProcessResult(3, "", "Handler.Execute to 127.0.0.1:" + silent.getLocalPort()
+						+ " got no reply within 300 ms\n"));
+		}
+	}
+
+	@Test
+	void anUnknownOptionPrintsUsageOnStderrAndExits64() {
+		assertThat(client("--nmae=ciro")).isEqualTo(
+				new ProcessResult(64, "", "hello-client: unknown option '--nmae'\n" + CommandLine.USAGE));
+	}
+
+	@Test
+	void aBadPortIsAUsageError() {
+		assertThat(client("--port=http")).isEqualTo(new ProcessResult(64, "",
+				"hello-client: --port must be a number from 1 to 65535, not 'http'\n" + CommandLine.USAGE));
+	}
+
+	@Test
+	void helpPrintsUsageOnStdoutAndExitsZero() {
+		assertThat(client("--help")).isEqualTo(new ProcessResult(0, CommandLine.USAGE, ""));
+	}
+
+	@Test
+	void hostAndPortComeFromTheEnvironmentThroughRelaxedBinding() {
+		ProcessResult result = client(Jdks.defaultLauncher(),
+				Map.of("RPC_CLIENT_HOST", "127.0.0.1", "RPC_CLIENT_PORT", String.valueOf(port)), "--name=env");
+		assertThat(result).isEqualTo(new ProcessResult(0, "Hello env\n", ""));
+	}
+
+	private static ProcessResult client(String... args) {
+		return client(Jdks.defaultLauncher(), Map.of(), args);
+	}
+
+	private static ProcessResult client(Path java, Map<String, String> environment, String... args) {
+		List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", CLIENT_JAR.toString()));
+		command.addAll(List.of(args));
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.environment().putAll(environment);
+		try {
+			return ProcessResult.of(builder.start(), 60);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}

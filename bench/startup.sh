@@ -18,7 +18,7 @@ mkdir -p "$work"
 
 # The server every client run calls, on a free port.
 log="$work/server.log"
-"$jdk17/bin/java" -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 >"$log" 2>&1 &
+"$jdk17/bin/java" -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 --server.port=0 --server.address=127.0.0.1 >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q "listening on" "$log" && break; sleep 0.1; done
@@ -46,7 +46,7 @@ server_ready() {
   local java=$1; shift
   local t0 t1 srv slog="$work/ready.log"
   t0=$(date +%s%N)
-  "$java" "$@" -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 >"$slog" 2>&1 &
+  "$java" "$@" -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 --server.port=0 --server.address=127.0.0.1 >"$slog" 2>&1 &
   srv=$!
   until p=$(grep -oE "listening on \S*:[0-9]+" "$slog" | grep -oE "[0-9]+$"); do sleep 0.005; done
   until "$work/gohello" -mode=call -addr=127.0.0.1:$p -name=ready >/dev/null 2>&1; do sleep 0.005; done

@@ -34,7 +34,7 @@ class HelloClientCliIT {
 
 	@BeforeAll
 	static void startServer() {
-		server = ServerProcess.start(Jdks.defaultLauncher(), SERVER_JAR, "--rpc.server.port=0");
+		server = ServerProcess.start(Jdks.defaultLauncher(), SERVER_JAR, "--rpc.server.port=0", "--server.port=0", "--rpc.server.host=127.0.0.1", "--server.address=127.0.0.1");
 		port = server.awaitRpcPort();
 	}
 

@@ -29,7 +29,7 @@ class HelloServerJarIT {
 	@ParameterizedTest
 	@MethodSource("jdks")
 	void handMadeCallGetsHelloCiroOnEveryJdk(Path java) {
-		try (ServerProcess server = ServerProcess.start(java, JAR, "--rpc.server.port=0")) {
+		try (ServerProcess server = ServerProcess.start(java, JAR, "--rpc.server.port=0", "--server.port=0", "--rpc.server.host=127.0.0.1", "--server.address=127.0.0.1")) {
 			try (RawConnection connection = new RawConnection(server.awaitRpcPort())) {
 				connection.send(HELLO);
 				assertThat(connection.readLine()).isEqualTo("{\"id\":0,\"result\":{\"Message\":\"Hello ciro\"},\"error\":null}");
@@ -40,7 +40,7 @@ class HelloServerJarIT {
 
 	@Test
 	void goClientTalksToTheJar() {
-		try (ServerProcess server = ServerProcess.start(Jdks.defaultLauncher(), JAR, "--rpc.server.port=0")) {
+		try (ServerProcess server = ServerProcess.start(Jdks.defaultLauncher(), JAR, "--rpc.server.port=0", "--server.port=0", "--rpc.server.host=127.0.0.1", "--server.address=127.0.0.1")) {
 			ProcessResult result = GoPeer.run(60, "-mode=check", "-addr=127.0.0.1:" + server.awaitRpcPort());
 			assertThat(result.stdout()).startsWith("""
 					hello: Hello ciro
@@ -52,7 +52,7 @@ class HelloServerJarIT {
 
 	@Test
 	void sigtermAnswersEveryCallAlreadySentThenExitsZero() {
-		try (ServerProcess server = ServerProcess.start(Jdks.defaultLauncher(), JAR, "--rpc.server.port=0")) {
+		try (ServerProcess server = ServerProcess.start(Jdks.defaultLauncher(), JAR, "--rpc.server.port=0", "--server.port=0", "--rpc.server.host=127.0.0.1", "--server.address=127.0.0.1")) {
 			int port = server.awaitRpcPort();
 			int calls = 2000;
 			try (RawConnection connection = new RawConnection(port)) {

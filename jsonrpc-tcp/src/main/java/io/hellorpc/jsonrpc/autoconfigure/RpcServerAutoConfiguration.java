@@ -66,8 +66,9 @@ public class RpcServerAutoConfiguration {
 	public NettyRpcServer nettyRpcServer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> executor,
 			RpcServerActivity activity) {
-		return new NettyRpcServer(properties, codec, dispatcher,
-				executor.getIfAvailable(Executors::newCachedThreadPool), activity);
+		Executor callExecutor = (properties.callThreads() == RpcServerProperties.CallThreads.EVENT_LOOP)
+				? Runnable::run : executor.getIfAvailable(Executors::newCachedThreadPool);
+		return new NettyRpcServer(properties, codec, dispatcher, callExecutor, activity);
 	}
 
 	@Bean

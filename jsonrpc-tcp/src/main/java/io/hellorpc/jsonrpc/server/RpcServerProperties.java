@@ -23,12 +23,28 @@ import org.springframework.util.unit.DataSize;
  * until its peer pauses (at most half this period) so that calls already sent are answered, and is
  * closed once those are answered; connections still busy when the period ends are closed
  * @param ioThreads Netty event-loop threads for the connections; {@code 0} means one per CPU
+ * @param callThreads where calls run: {@code task-executor} (Boot's {@code applicationTaskExecutor},
+ * virtual threads where enabled), or {@code event-loop}, the connection's own I/O thread: no hand-off,
+ * so the fastest, but only for methods that never block, since a slow call then holds up every
+ * connection on that thread
  */
 @ConfigurationProperties("rpc.server")
 public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @DefaultValue("1337") int port,
 		@DefaultValue("1MB") DataSize maxMessageSize, @DefaultValue("10000") int maxConnections,
 		@DefaultValue("64") int maxCallsInFlightPerConnection, @DefaultValue("60s") Duration idleTimeout,
-		@DefaultValue("10s") Duration shutdownGracePeriod, @DefaultValue("0") int ioThreads) {
+		@DefaultValue("10s") Duration shutdownGracePeriod, @DefaultValue("0") int ioThreads,
+		@DefaultValue("task-executor") CallThreads callThreads) {
+
+	/** Where calls run. */
+	public enum CallThreads {
+
+		/** On Boot's {@code applicationTaskExecutor}: calls may block. */
+		TASK_EXECUTOR,
+
+		/** On the connection's event loop: no thread hand-off; calls must never block. */
+		EVENT_LOOP
+
+	}
 
 	public RpcServerProperties {
 		if (maxMessageSize.toBytes() < 1 || maxMessageSize.toBytes() > Integer.MAX_VALUE) {

@@ -96,6 +96,15 @@ class RpcServerLifecycleTests {
 		}
 	}
 
+	@Test
+	void withCallThreadsEventLoopCallsRunOnTheConnectionsIoThread() {
+		try (RunningServer server = RunningServer.start("rpc.server.call-threads=event-loop");
+				RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Thread\",\"params\":[\"\"],\"id\":1}");
+			assertThat(connection.readLine()).startsWith("{\"id\":1,\"result\":\"Thread[").contains("rpc-io-");
+		}
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@Import(OverloadedService.class)

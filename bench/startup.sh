@@ -42,11 +42,19 @@ hyperfine -N -w 2 -r "$runs" --export-json "$work/startup.json" \
   -n "Go client binary" "$work/gohello -mode=call -addr=127.0.0.1:$port -name=ciro" >/dev/null
 
 # Server: launch to the first answered call (the Go client retries until it gets one).
+rm -rf "$work/s25" && "$jdk25/bin/java" -Djarmode=tools -jar hello-server/target/hello-server.jar extract --destination "$work/s25" >/dev/null
+# Training: a full start and one answered call, then SIGTERM; the cache is written at exit.
+"$jdk25/bin/java" -XX:AOTCacheOutput="$work/s25/app.aot" -jar "$work/s25/hello-server.jar" --rpc.server.host=127.0.0.1 \
+  --rpc.server.port=0 --server.port=0 --server.address=127.0.0.1 >"$work/train.log" 2>&1 &
+trainer=$!
+until p=$(grep -oE "listening on \S*:[0-9]+" "$work/train.log" | grep -oE "[0-9]+$"); do sleep 0.05; done
+until "$work/gohello" -mode=call -addr=127.0.0.1:$p -name=train >/dev/null 2>&1; do sleep 0.05; done
+kill $trainer; wait $trainer || true
 server_ready() {
-  local java=$1; shift
+  local java=$1 jar=$2; shift 2
   local t0 t1 srv slog="$work/ready.log"
   t0=$(date +%s%N)
-  "$java" "$@" -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 --server.port=0 --server.address=127.0.0.1 >"$slog" 2>&1 &
+  "$java" "$@" -jar "$jar" --rpc.server.host=127.0.0.1 --rpc.server.port=0 --server.port=0 --server.address=127.0.0.1 >"$slog" 2>&1 &
   srv=$!
   until p=$(grep -oE "listening on \S*:[0-9]+" "$slog" | grep -oE "[0-9]+$"); do sleep 0.005; done
   until "$work/gohello" -mode=call -addr=127.0.0.1:$p -name=ready >/dev/null 2>&1; do sleep 0.005; done
@@ -55,8 +63,9 @@ server_ready() {
   echo $(( (t1 - t0) / 1000000 ))
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ready17=$(for _ in $(seq 1 5); do server_ready "$jdk17/bin/java"; done | median)
-ready25=$(for _ in $(seq 1 5); do server_ready "$jdk25/bin/java"; done | median)
+ready17=$(for _ in $(seq 1 5); do server_ready "$jdk17/bin/java" hello-server/target/hello-server.jar; done | median)
+ready25=$(for _ in $(seq 1 5); do server_ready "$jdk25/bin/java" hello-server/target/hello-server.jar; done | median)
+ready25aot=$(for _ in $(seq 1 5); do server_ready "$jdk25/bin/java" "$work/s25/hello-server.jar" -XX:AOTCache="$work/s25/app.aot"; done | median)
 
 echo
 echo "| run | median | ratio to Go client |"
@@ -70,3 +79,4 @@ for r in results:
 PY
 echo "| hello-server launch to first answered call, JDK 17 | ${ready17} ms | |"
 echo "| hello-server launch to first answered call, JDK 25 | ${ready25} ms | |"
+echo "| hello-server launch to first answered call, JDK 25, extracted + AOT cache | ${ready25aot} ms | |"

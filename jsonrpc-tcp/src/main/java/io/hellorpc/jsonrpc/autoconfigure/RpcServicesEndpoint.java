@@ -1,5 +1,6 @@
 package io.hellorpc.jsonrpc.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ public class RpcServicesEndpoint {
 	public Services services() {
 		Map<String, List<MethodDescriptor>> byService = new LinkedHashMap<>();
 		for (RpcMethod method : this.registry.methods()) {
-			byService.computeIfAbsent(method.service(), (name) -> new java.util.ArrayList<>())
+			byService.computeIfAbsent(method.service(), (name) -> new ArrayList<>())
 				.add(new MethodDescriptor(method.name(), method.parameterType().toCanonical(),
 						method.method().getGenericReturnType().getTypeName()));
 		}

@@ -8,6 +8,9 @@
 #   bench/perf.sh [SECONDS_PER_ROW] [WARMUP_SECONDS] [JIT_WARMUP_SECONDS]   (default 5, 2 and 15)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS=-Xmx64m bench/perf.sh
 #                        (the JVM that runs hello-server and the Java client, and hello-server's JVM options)
+#   SERVER_ARGS=--rpc.server.call-threads=task-executor bench/perf.sh
+#                        (hello-server's arguments; by default its calls run on the event loop, since
+#                         Handler.Execute never blocks)
 #
 # Prints a Markdown table. Needs Go (Debian: golang-go) and taskset (util-linux).
 set -euo pipefail
@@ -53,7 +56,7 @@ start() {
 }
 
 start ours "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 \
-  --server.port=0 --server.address=127.0.0.1
+  --server.port=0 --server.address=127.0.0.1 ${SERVER_ARGS---rpc.server.call-threads=event-loop}
 start go "$work/gohello" -mode=server -addr=127.0.0.1:0
 start floor "$work/gohello" -mode=floor -addr=127.0.0.1:0
 
@@ -114,7 +117,7 @@ done
 
 echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); server on CPU $server_cpu, load on CPU $load_cpu"
 echo "Each server warmed ${jit_warm} s at 4 x 16 first; then ${secs} s a row after ${warm} s of the same load (the Java client: ${jit_warm} s)"
-echo "hello-server on: $("$java" -version 2>&1 | head -1) ${JAVA_OPTS:-}"
+echo "hello-server on: $("$java" -version 2>&1 | head -1) ${JAVA_OPTS:-} ${SERVER_ARGS---rpc.server.call-threads=event-loop}"
 echo
 echo "| load (conns x in flight) | server | calls/s | p50 µs | p99 µs | server CPU µs/call |"
 echo "|---|---|---|---|---|---|"

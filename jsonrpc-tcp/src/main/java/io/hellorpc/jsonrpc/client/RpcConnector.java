@@ -36,7 +36,7 @@ final class RpcConnector {
 
 	private final Bootstrap bootstrap;
 
-	private CompletableFuture<RpcClientConnection> connection;
+	private volatile CompletableFuture<RpcClientConnection> connection;
 
 	RpcConnector(String host, int port, Duration connectTimeout, int maxMessageSize, JsonRpcCodec codec) {
 		this.host = host;
@@ -66,17 +66,27 @@ final class RpcConnector {
 	}
 
 	/** The open connection, or the one being opened; a failed or dropped one is replaced. */
-	synchronized CompletableFuture<RpcClientConnection> connection() {
+	CompletableFuture<RpcClientConnection> connection() {
 		CompletableFuture<RpcClientConnection> current = this.connection;
-		if (current == null || current.isCompletedExceptionally() || (current.isDone() && !current.join().isOpen())) {
-			this.connection = connect();
+		if (isUsable(current)) {
+			return current;
 		}
-		return this.connection;
+		synchronized (this) {
+			if (!isUsable(this.connection)) {
+				this.connection = connect();
+			}
+			return this.connection;
+		}
+	}
+
+	private static boolean isUsable(CompletableFuture<RpcClientConnection> connection) {
+		return connection != null && !connection.isCompletedExceptionally()
+				&& (!connection.isDone() || connection.join().isOpen());
 	}
 
 	void close() {
 		synchronized (this) {
-			if (this.connection != null && this.connection.isDone() && !this.connection.isCompletedExceptionally()) {
+			if (isUsable(this.connection) && this.connection.isDone()) {
 				this.connection.join().close();
 			}
 		}

@@ -12,7 +12,8 @@
 #                        (hello-server's arguments; by default its calls run on the event loop, since
 #                         Handler.Execute never blocks)
 #
-# Prints a Markdown table. Needs Go (Debian: golang-go) and taskset (util-linux).
+# Prints Markdown tables, then the start-up rows of bench/startup.sh (STARTUP=0 leaves them out).
+# Needs Go (Debian: golang-go) and taskset (util-linux).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
@@ -145,3 +146,10 @@ for s in ours go floor; do
   pid="PID_$s"
   echo "RSS after the run, $s: $(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/${!pid}/status")"
 done
+
+if [ "${STARTUP:-1}" != 0 ]; then
+  kill "${pids[@]}" 2>/dev/null || true
+  echo
+  echo "Start-up:"
+  bash bench/startup.sh
+fi

@@ -20,6 +20,7 @@ class BenchmarkSmokeIT {
 		Path root = GoPeer.repositoryRoot();
 		ProcessBuilder builder = new ProcessBuilder("bash", "bench/perf.sh", "0.5", "0.2", "2").directory(root.toFile());
 		builder.environment().put("LOADS", "1x1 4x16");
+		builder.environment().put("STARTUP", "0");
 		builder.environment().put("BENCH_CLASSPATH", System.getProperty("java.class.path"));
 		builder.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		ProcessResult result = ProcessResult.of(builder.start(), 300);

@@ -31,10 +31,6 @@ public final class JsonRpcCodec {
 		this.mapper = mapper;
 	}
 
-	public JsonMapper mapper() {
-		return this.mapper;
-	}
-
 	/**
 	 * Reads one request frame.
 	 * @throws MalformedMessageException if the frame is not a JSON object

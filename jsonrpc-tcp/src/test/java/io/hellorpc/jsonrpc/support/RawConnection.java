@@ -69,15 +69,6 @@ public final class RawConnection implements AutoCloseable {
 		}
 	}
 
-	public void setReadTimeout(int millis) {
-		try {
-			this.socket.setSoTimeout(millis);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
 	/** Half-closes: the server sees the end of input, as when {@code nc} reaches end of file. */
 	public void shutdownOutput() {
 		try {

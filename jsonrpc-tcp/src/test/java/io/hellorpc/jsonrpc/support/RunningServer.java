@@ -38,10 +38,6 @@ public final class RunningServer implements AutoCloseable {
 		return this.context.getBean(type);
 	}
 
-	public ConfigurableApplicationContext context() {
-		return this.context;
-	}
-
 	@Override
 	public void close() {
 		this.context.close();

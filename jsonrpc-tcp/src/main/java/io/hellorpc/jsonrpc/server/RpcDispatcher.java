@@ -46,7 +46,9 @@ public final class RpcDispatcher {
 			context.setServiceMethod(method.service(), method.name());
 			result = method.invoke(param(request, method));
 		}
-		catch (Exception ex) {
+		// The errors a handler realistically throws (a recursion bug, a missing class) answer the
+		// call like exceptions do; the rest (out of memory) are not this call's to handle.
+		catch (Exception | StackOverflowError | LinkageError ex) {
 			error = errorText(ex);
 			observation.error(ex);
 			if (logger.isDebugEnabled()) {
@@ -86,7 +88,7 @@ public final class RpcDispatcher {
 		}
 	}
 
-	private static String errorText(Exception ex) {
+	private static String errorText(Throwable ex) {
 		String message = ex.getMessage();
 		return (message != null && !message.isEmpty()) ? message : ex.getClass().getName();
 	}

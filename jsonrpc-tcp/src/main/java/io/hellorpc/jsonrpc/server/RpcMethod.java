@@ -20,13 +20,16 @@ public record RpcMethod(String service, String name, Object bean, Method method,
 		return this.service + "." + this.name;
 	}
 
-	/** Invokes the method; what it throws is thrown as is, not wrapped. */
+	/** Invokes the method; what it throws (exception or error) is thrown as is, not wrapped. */
 	public Object invoke(Object argument) throws Exception {
 		try {
 			return this.method.invoke(this.bean, argument);
 		}
 		catch (InvocationTargetException ex) {
 			if (ex.getCause() instanceof Exception cause) {
+				throw cause;
+			}
+			if (ex.getCause() instanceof Error cause) {
 				throw cause;
 			}
 			throw ex;

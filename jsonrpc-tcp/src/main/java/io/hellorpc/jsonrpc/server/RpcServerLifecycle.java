@@ -17,7 +17,7 @@ import org.springframework.core.env.PropertySource;
  */
 public class RpcServerLifecycle implements SmartLifecycle {
 
-	/** Stopped before the web server and with it: both belong to the same last phase of serving. */
+	/** The web server's phase: the listener starts after everything else and stops first, with it. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
 	private static final String PORT_PROPERTY = "local.rpc.port";

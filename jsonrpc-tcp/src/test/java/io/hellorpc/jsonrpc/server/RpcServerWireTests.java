@@ -93,6 +93,18 @@ class RpcServerWireTests {
 	}
 
 	@Test
+	void aHandlerThatOverflowsItsStackFailsThatCallOnly() {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Recurse\",\"params\":[\"x\"],\"id\":1}");
+			assertThat(connection.readLine())
+				.isEqualTo("{\"id\":1,\"result\":null,\"error\":\"java.lang.StackOverflowError\"}");
+			connection.send(HELLO);
+			assertThat(connection.readLine()).contains("Hello ciro");
+		}
+		org.awaitility.Awaitility.await().until(() -> server.bean(NettyRpcServer.class).activity().callsInFlight() == 0);
+	}
+
+	@Test
 	void genericParamsAndResultsAreConverted() {
 		try (RawConnection connection = server.connect()) {
 			connection.send("{\"method\":\"Handler.Sum\",\"params\":[[1,2,39]],\"id\":1}");

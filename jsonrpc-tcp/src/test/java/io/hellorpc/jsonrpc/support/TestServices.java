@@ -34,6 +34,10 @@ public class TestServices {
 			return Thread.currentThread().toString();
 		}
 
+		public String recurse(String name) {
+			return recurse(name);
+		}
+
 	}
 
 	public record Request(String name) {

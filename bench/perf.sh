@@ -3,7 +3,8 @@
 # server and a floor server (fixed reply, parses nothing but the id), side by side in one run.
 # The server under test is pinned to CPU 0 and the load generator to CPU 1; the load generator is
 # the Go program's bench mode (Go's jsonrpc.Client), the same for all three servers, and then our
-# RpcTemplate against hello-server. Rows are run A, B, C in turn after a warm-up.
+# clients against hello-server: Go's jsonrpc.Client and RpcTemplate (platform threads, virtual
+# threads, callAsync), with each client's own CPU per call. Rows run in turn after a warm-up.
 #
 #   bench/perf.sh [SECONDS_PER_ROW] [WARMUP_SECONDS] [JIT_WARMUP_SECONDS]   (default 5, 2 and 15)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS=-Xmx64m bench/perf.sh
@@ -13,8 +14,12 @@
 #                         Handler.Execute never blocks)
 #
 # Prints Markdown tables, then the start-up rows of bench/startup.sh (STARTUP=0 leaves them out).
+#   CALLS=200 LOADS="1x1 4x16" STARTUP=0 bench/perf.sh
+#                        (smoke mode: every row makes a fixed number of calls, however slow the
+#                         machine; nothing is timed. The test suite runs it so.)
 # Needs Go (Debian: golang-go) and taskset (util-linux).
 set -euo pipefail
+shopt -s inherit_errexit   # a load program that fails fails the run, not a row of zeros
 cd "$(dirname "$0")/.."
 secs=${1:-5}
 warm=${2:-2}
@@ -46,9 +51,10 @@ start() {
   local pid=$!
   pids+=("$pid")
   local port=""
-  for _ in $(seq 1 300); do
+  # however slow the machine: wait for the line while the process lives (at most 5 minutes)
+  for _ in $(seq 1 3000); do
     port=$(grep -oE "listening on \S*:[0-9]+" "$log" | grep -oE "[0-9]+$" || true)
-    [ -n "$port" ] && break
+    [ -n "$port" ] || ! kill -0 "$pid" 2>/dev/null && break
     sleep 0.1
   done
   [ -n "$port" ] || { echo "perf: $name did not start:"; cat "$log"; exit 1; } >&2
@@ -64,61 +70,82 @@ start floor "$work/gohello" -mode=floor -addr=127.0.0.1:0
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 field() { grep -oE "\"$2\":[0-9.]+" <<<"$1" | cut -d: -f2; }
+java_major=$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
 
-# drive CLIENT SERVER CONNS INFLIGHT: warm-up, then a measured run; prints "calls/s p50 p99 cpu_us_per_call"
+# drive CLIENT SERVER CONNS INFLIGHT: warm-up, then a measured run;
+# prints "calls/s p50 p99 server_cpu_us_per_call client_cpu_us_per_call errors".
+# CLIENT: go (Go's jsonrpc.Client) or an RpcTemplateLoad mode: platform, virtual, async.
+# With CALLS set, each run makes that many calls and nothing is timed (the smoke test's mode).
 drive() {
   local client=$1 server=$2 conns=$3 inflight=$4
   local port="PORT_$server" pid="PID_$server"
   port=${!port}; pid=${!pid}
-  local cmd
+  local t0 out cpu_scale=1
   if [ "$client" = go ]; then
-    cmd=(taskset -c "$load_cpu" "$work/gohello" -mode=bench -addr="127.0.0.1:$port" -conns="$conns" -inflight="$inflight")
-    "${cmd[@]}" -warmup=0s -duration="${warm}s" >/dev/null
-    local t0; t0=$(ticks "$pid")
-    local out; out=$("${cmd[@]}" -warmup=0s -duration="${secs}s")
+    local cmd=(taskset -c "$load_cpu" "$work/gohello" -mode=bench -addr="127.0.0.1:$port" -conns="$conns" -inflight="$inflight" -warmup=0s)
+    if [ -n "${CALLS:-}" ]; then
+      t0=$(ticks "$pid")
+      out=$("${cmd[@]}" -duration=10m -maxcalls="$CALLS")
+    else
+      "${cmd[@]}" -duration="${warm}s" >/dev/null
+      t0=$(ticks "$pid")
+      out=$("${cmd[@]}" -duration="${secs}s")
+    fi
   else
-    cmd=(taskset -c "$load_cpu" "$java" -cp "$classpath" io.hellorpc.jsonrpc.bench.RpcTemplateLoad 127.0.0.1 "$port" "$conns" "$inflight")
-    # the JVM's own warm-up happens inside the run: ticks are read at the start of its measured window
-    local t0 out
-    "${cmd[@]}" "$jit_warm" "$secs" >"$work/load.out" &
-    local load=$!
-    sleep "$jit_warm"; sleep 0.5
-    t0=$(ticks "$pid")
-    local t0_at; t0_at=$(date +%s%N)
-    wait $load
-    out=$(cat "$work/load.out")
+    local cmd=(taskset -c "$load_cpu" "$java" -cp "$classpath" io.hellorpc.jsonrpc.bench.RpcTemplateLoad 127.0.0.1 "$port" "$conns" "$inflight")
+    if [ -n "${CALLS:-}" ]; then
+      t0=$(ticks "$pid")
+      out=$("${cmd[@]}" 0 600 "$CALLS" "$client")
+    else
+      # the JVM's own warm-up happens inside the run: ticks are read 0.5 s into its measured window
+      "${cmd[@]}" "$jit_warm" "$secs" 50000000 "$client" >"$work/load.out" &
+      local load=$!
+      sleep "$jit_warm"; sleep 0.5
+      t0=$(ticks "$pid")
+      wait $load
+      out=$(cat "$work/load.out")
+      cpu_scale=$(awk -v s="$secs" 'BEGIN {print (s - 0.5) / s}')
+    fi
   fi
   local t1; t1=$(ticks "$pid")
-  local calls; calls=$(field "$out" calls)
-  local cpu_calls=$calls
-  if [ "$client" != go ]; then
-    # the CPU window started 0.5 s into the measured window: scale calls to it
-    cpu_calls=$(awk -v c="$calls" -v s="$secs" 'BEGIN {print c * (s - 0.5) / s}')
-  fi
   awk -v cps="$(field "$out" callsPerSec)" -v p50="$(field "$out" p50us)" -v p99="$(field "$out" p99us)" \
-      -v dt="$((t1 - t0))" -v hz="$hz" -v n="$cpu_calls" -v err="$(field "$out" errors)" \
-      'BEGIN { printf "%.0f %.0f %.0f %.1f %d\n", cps, p50, p99, (n > 0 ? dt / hz * 1e6 / n : 0), err }'
+      -v dt="$((t1 - t0))" -v hz="$hz" -v n="$(field "$out" calls)" -v scale="$cpu_scale" \
+      -v ccpu="$(field "$out" clientCpuUsPerCall)" -v err="$(field "$out" errors)" \
+      'BEGIN { printf "%.0f %.0f %.0f %.1f %.1f %d\n", cps, p50, p99, (n > 0 ? dt / hz * 1e6 / (n * scale) : 0), ccpu, err }'
 }
 
-row() { # LOAD LABEL "cps p50 p99 cpu err"
-  read -r cps p50 p99 cpu err <<<"$3"
-  printf '| %s | %s | %s | %s | %s | %s |%s\n' "$1" "$2" "$cps" "$p50" "$p99" "$cpu" "$([ "$err" != 0 ] && echo " $err errors" || true)"
+row() { # LOAD LABEL "cps p50 p99 server_cpu client_cpu err"
+  read -r cps p50 p99 scpu ccpu err <<<"$3"
+  printf '| %s | %s | %s | %s | %s | %s |%s\n' "$1" "$2" "$cps" "$p50" "$p99" "$scpu" "$([ "$err" != 0 ] && echo " $err errors" || true)"
 }
-ratio() { # LOAD "ours" "go"
-  read -r c1 a1 b1 u1 _ <<<"$2"; read -r c2 a2 b2 u2 _ <<<"$3"
-  awk -v l="$1" -v c1="$c1" -v c2="$c2" -v a1="$a1" -v a2="$a2" -v b1="$b1" -v b2="$b2" -v u1="$u1" -v u2="$u2" \
+client_row() { # LOAD LABEL "cps p50 p99 server_cpu client_cpu err"
+  read -r cps p50 p99 scpu ccpu err <<<"$3"
+  printf '| %s | %s | %s | %s | %s | %s | %s |%s\n' "$1" "$2" "$cps" "$p50" "$p99" "$ccpu" "$scpu" "$([ "$err" != 0 ] && echo " $err errors" || true)"
+}
+ratio() { # LOAD LABEL "ours" "go" CPU_COLUMN (4 = server CPU, 5 = client CPU)
+  read -r -a x <<<"$3"; read -r -a y <<<"$4"
+  local k=$(( $5 - 1 ))
+  awk -v l="$1" -v label="$2" -v c1="${x[0]}" -v c2="${y[0]}" -v a1="${x[1]}" -v a2="${y[1]}" -v b1="${x[2]}" -v b2="${y[2]}" \
+      -v u1="${x[$k]}" -v u2="${y[$k]}" \
     'function r(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "-" }
-     BEGIN { printf "| %s | **ours / Go** | **%s** | **%s** | **%s** | **%s** |\n", l, r(c1, c2), r(a1, a2), r(b1, b2), r(u1, u2) }'
+     BEGIN { printf "| %s | **%s** | **%s** | **%s** | **%s** | **%s** |\n", l, label, r(c1, c2), r(a1, a2), r(b1, b2), r(u1, u2) }'
 }
 
 for s in ours go floor; do
   port="PORT_$s"
-  taskset -c "$load_cpu" "$work/gohello" -mode=bench -addr="127.0.0.1:${!port}" -conns=4 -inflight=16 -warmup=0s -duration="${jit_warm}s" >/dev/null
+  if [ -n "${CALLS:-}" ]; then warm_args=(-duration=10m -maxcalls="$CALLS"); else warm_args=(-duration="${jit_warm}s"); fi
+  taskset -c "$load_cpu" "$work/gohello" -mode=bench -addr="127.0.0.1:${!port}" -conns=4 -inflight=16 -warmup=0s "${warm_args[@]}" >/dev/null
 done
 
 echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); server on CPU $server_cpu, load on CPU $load_cpu"
-echo "Each server warmed ${jit_warm} s at 4 x 16 first; then ${secs} s a row after ${warm} s of the same load (the Java client: ${jit_warm} s)"
+if [ -n "${CALLS:-}" ]; then
+  echo "Smoke mode: ${CALLS} calls a row, no warm-up; the figures mean nothing"
+else
+  echo "Each server warmed ${jit_warm} s at 4 x 16 first; then ${secs} s a row after ${warm} s of the same load (the Java client: ${jit_warm} s)"
+fi
 echo "hello-server on: $("$java" -version 2>&1 | head -1) ${JAVA_OPTS:-} ${SERVER_ARGS---rpc.server.call-threads=event-loop}"
+echo
+echo "Servers, driven by Go's jsonrpc.Client"
 echo
 echo "| load (conns x in flight) | server | calls/s | p50 µs | p99 µs | server CPU µs/call |"
 echo "|---|---|---|---|---|---|"
@@ -130,17 +157,27 @@ for load in $loads; do
   row "$conns x $inflight" "hello-server (Java)" "$ours"
   row "$conns x $inflight" "Go net/rpc/jsonrpc" "$go"
   row "$conns x $inflight" "floor (fixed reply)" "$floor"
-  ratio "$conns x $inflight" "$ours" "$go"
+  ratio "$conns x $inflight" "ours / Go" "$ours" "$go" 4
 done
 echo
-echo "Java client: RpcTemplate (CONNS templates, INFLIGHT threads each) against hello-server"
+echo "Clients, against hello-server: Go's jsonrpc.Client (goroutines) and RpcTemplate (CONNS templates,"
+echo "INFLIGHT callers each: platform threads, virtual threads, or callAsync chains)"
 echo
-echo "| load (conns x in flight) | client | calls/s | p50 µs | p99 µs | server CPU µs/call |"
-echo "|---|---|---|---|---|---|"
+echo "| load (conns x in flight) | client | calls/s | p50 µs | p99 µs | client CPU µs/call | server CPU µs/call |"
+echo "|---|---|---|---|---|---|---|"
+modes="platform async"
+[ "${java_major%%.*}" -ge 21 ] && modes="platform virtual async"
 for load in $loads; do
   conns=${load%x*}; inflight=${load#*x}
-  row "$conns x $inflight" "RpcTemplate" "$(drive java ours "$conns" "$inflight")"
+  go=$(drive go ours "$conns" "$inflight")
+  client_row "$conns x $inflight" "Go jsonrpc.Client" "$go"
+  for mode in $modes; do
+    ours=$(drive "$mode" ours "$conns" "$inflight")
+    client_row "$conns x $inflight" "RpcTemplate, $mode" "$ours"
+    ratio "$conns x $inflight" "$mode / Go (calls/s, p50, p99, client CPU)" "$ours" "$go" 5
+  done
 done
+[ "${java_major%%.*}" -ge 21 ] || echo "(no virtual-thread rows: $java is Java $java_major; they need 21+)"
 echo
 for s in ours go floor; do
   pid="PID_$s"

@@ -7,6 +7,7 @@
 //	gohello -mode=call   -addr=HOST:PORT -name=ciro
 //	gohello -mode=check  -addr=HOST:PORT      the interop checks, one line each
 //	gohello -mode=bench  -addr=HOST:PORT -conns=4 -inflight=16 -duration=5s -warmup=1s
+//	gohello -mode=decode < replies             each reply line as Go's jsonrpc client decodes it
 //
 // Servers print "listening on ADDR" once bound.
 package main
@@ -24,6 +25,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -44,7 +46,7 @@ func (h *Handler) Execute(req Request, res *Response) error {
 }
 
 func main() {
-	mode := flag.String("mode", "call", "server | floor | call | check | bench")
+	mode := flag.String("mode", "call", "server | floor | call | check | bench | decode")
 	addr := flag.String("addr", "127.0.0.1:1337", "address to listen on or to call")
 	name := flag.String("name", "ciro", "name to send (call mode)")
 	conns := flag.Int("conns", 1, "connections (bench mode)")
@@ -66,6 +68,8 @@ func main() {
 		err = check(*addr)
 	case "bench":
 		err = bench(*addr, *conns, *inflight, *warmup, *duration, *maxCalls)
+	case "decode":
+		err = decode(os.Stdin, os.Stdout)
 	default:
 		err = fmt.Errorf("unknown mode %q", *mode)
 	}
@@ -186,7 +190,9 @@ func check(addr string) error {
 	return nil
 }
 
-// bench drives conns x inflight goroutines of Handler.Execute calls and prints one JSON line.
+// bench drives conns x inflight goroutines of Handler.Execute calls and prints one JSON line:
+// calls measured, the measured seconds (shorter than duration when maxCalls ends the run first),
+// latency percentiles and this process's CPU per measured call (the client's cost).
 func bench(addr string, conns, inflight int, warmup, duration time.Duration, maxCalls int) error {
 	clients := make([]*rpc.Client, conns)
 	for i := range clients {
@@ -201,6 +207,11 @@ func bench(addr string, conns, inflight int, warmup, duration time.Duration, max
 	measureFrom := start.Add(warmup)
 	end := measureFrom.Add(duration)
 	perWorker := maxCalls / (conns * inflight)
+	if perWorker < 1 {
+		perWorker = 1
+	}
+	cpuAtStart := make(chan time.Duration, 1)
+	time.AfterFunc(warmup, func() { cpuAtStart <- cpuTime() })
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var all []time.Duration
@@ -238,6 +249,17 @@ func bench(addr string, conns, inflight int, warmup, duration time.Duration, max
 		}
 	}
 	wg.Wait()
+	finished := time.Now()
+	measured := finished.Sub(measureFrom)
+	if finished.After(end) {
+		measured = duration
+	}
+	cpu := time.Duration(0)
+	select {
+	case c0 := <-cpuAtStart:
+		cpu = cpuTime() - c0
+	default: // the run ended inside the warm-up: nothing was measured
+	}
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
 	pct := func(p float64) float64 {
 		if len(all) == 0 {
@@ -245,10 +267,56 @@ func bench(addr string, conns, inflight int, warmup, duration time.Duration, max
 		}
 		return float64(all[int(float64(len(all)-1)*p)].Nanoseconds()) / 1000
 	}
-	fmt.Printf("{\"calls\":%d,\"seconds\":%.3f,\"callsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f,\"errors\":%d}\n",
-		len(all), duration.Seconds(), float64(len(all))/duration.Seconds(), pct(0.50), pct(0.99), errs)
+	perCall := 0.0
+	if len(all) > 0 {
+		perCall = float64(cpu.Nanoseconds()) / 1000 / float64(len(all))
+	}
+	fmt.Printf("{\"calls\":%d,\"seconds\":%.3f,\"callsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f,\"clientCpuUsPerCall\":%.2f,\"errors\":%d}\n",
+		len(all), measured.Seconds(), float64(len(all))/measured.Seconds(), pct(0.50), pct(0.99), perCall, errs)
 	if errs > 0 {
 		return fmt.Errorf("%d calls failed", errs)
 	}
 	return nil
+}
+
+// cpuTime is the CPU this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// replyReader is one reply line as the connection a client codec reads from.
+type replyReader struct{ *bytes.Reader }
+
+func (replyReader) Write(p []byte) (int, error) { return len(p), nil }
+func (replyReader) Close() error                { return nil }
+
+// decode reads reply lines and prints, for each, what Go's own jsonrpc client codec makes of it:
+// the call's seq, its error text, and the Response it decodes to (or the decoding error).
+func decode(in *os.File, out *os.File) error {
+	lines := bufio.NewScanner(in)
+	lines.Buffer(make([]byte, 1<<20), 64<<20)
+	for lines.Scan() {
+		codec := jsonrpc.NewClientCodec(replyReader{bytes.NewReader(append(lines.Bytes(), '\n'))})
+		var header rpc.Response
+		if err := codec.ReadResponseHeader(&header); err != nil {
+			fmt.Fprintf(out, "header error: %v\n", err)
+			continue
+		}
+		if header.Error != "" {
+			codec.ReadResponseBody(nil)
+			fmt.Fprintf(out, "seq=%d error=%q\n", header.Seq, header.Error)
+			continue
+		}
+		var res Response
+		if err := codec.ReadResponseBody(&res); err != nil {
+			fmt.Fprintf(out, "seq=%d body error: %v\n", header.Seq, err)
+			continue
+		}
+		fmt.Fprintf(out, "seq=%d message=%q\n", header.Seq, res.Message)
+	}
+	return lines.Err()
 }

@@ -2,6 +2,7 @@ package io.hellorpc.hello.client;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import io.hellorpc.jsonrpc.support.GoPeer;
 import io.hellorpc.jsonrpc.support.ProcessResult;
@@ -10,25 +11,44 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs {@code bench/perf.sh} for a second or so a row, so that the documented benchmark keeps
- * working. It asserts that every row ran without errors, never how fast.
+ * Runs {@code bench/perf.sh} in its smoke mode (a fixed number of calls a row, nothing timed), so
+ * that the documented benchmark keeps working end to end on any machine, however slow or busy:
+ * every row must complete its calls without an error. It never asserts how fast.
  */
 class BenchmarkSmokeIT {
 
 	@Test
-	void perfScriptDrivesAllThreeServersAndTheJavaClientWithoutErrors() throws IOException {
+	void everyRowOfThePerfScriptCompletesItsCallsWithoutErrors() throws IOException {
 		Path root = GoPeer.repositoryRoot();
-		ProcessBuilder builder = new ProcessBuilder("bash", "bench/perf.sh", "0.5", "0.2", "2").directory(root.toFile());
+		ProcessBuilder builder = new ProcessBuilder("bash", "bench/perf.sh").directory(root.toFile());
+		builder.environment().put("CALLS", "200");
 		builder.environment().put("LOADS", "1x1 4x16");
 		builder.environment().put("STARTUP", "0");
 		builder.environment().put("BENCH_CLASSPATH", System.getProperty("java.class.path"));
 		builder.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		ProcessResult result = ProcessResult.of(builder.start(), 300);
+		ProcessResult result = ProcessResult.of(builder.start(), 600);
 		assertThat(result.exitCode()).as(result.stderr()).isZero();
-		assertThat(result.stdout()).contains("| 1 x 1 | hello-server (Java) |", "| 1 x 1 | Go net/rpc/jsonrpc |",
-				"| 1 x 1 | floor (fixed reply) |", "| 4 x 16 | **ours / Go** |", "| 4 x 16 | RpcTemplate |",
-				"RSS after the run, ours: ");
-		assertThat(result.stdout()).doesNotContain("errors", "| 0 | 0 | 0 |");
+		List<String> rows = result.stdout()
+			.lines()
+			.filter((line) -> line.matches("\\| \\d+ x \\d+ \\| [^*].*"))
+			.toList();
+		assertThat(rows).as(result.stdout())
+			.anyMatch((row) -> row.startsWith("| 1 x 1 | hello-server (Java) |"))
+			.anyMatch((row) -> row.startsWith("| 1 x 1 | Go net/rpc/jsonrpc |"))
+			.anyMatch((row) -> row.startsWith("| 1 x 1 | floor (fixed reply) |"))
+			.anyMatch((row) -> row.startsWith("| 4 x 16 | Go jsonrpc.Client |"))
+			.anyMatch((row) -> row.startsWith("| 4 x 16 | RpcTemplate, platform |"))
+			.anyMatch((row) -> row.startsWith("| 4 x 16 | RpcTemplate, async |"))
+			.hasSizeGreaterThanOrEqualTo(12)
+			.allSatisfy((row) -> {
+				assertThat(row).as("a row with errors").doesNotContain("errors");
+				assertThat(callsPerSecond(row)).as("calls/s of " + row).isPositive();
+			});
+		assertThat(result.stdout()).contains("| 4 x 16 | **ours / Go** |", "RSS after the run, ours: ");
+	}
+
+	private static double callsPerSecond(String row) {
+		return Double.parseDouble(row.split("\\|")[3].trim());
 	}
 
 }

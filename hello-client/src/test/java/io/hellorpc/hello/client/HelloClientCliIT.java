@@ -3,7 +3,6 @@ package io.hellorpc.hello.client;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +11,11 @@ import java.util.stream.Stream;
 
 import io.hellorpc.jsonrpc.support.Jdks;
 import io.hellorpc.jsonrpc.support.ProcessResult;
+import io.hellorpc.jsonrpc.support.RefusingPort;
 import io.hellorpc.jsonrpc.support.ServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,14 +44,14 @@ class HelloClientCliIT {
 		server.close();
 	}
 
-	static Stream<Path> jdks() {
-		return Jdks.launchers();
+	static Stream<Named<Jdks.Jdk>> jdks() {
+		return Jdks.versions();
 	}
 
 	@ParameterizedTest
 	@MethodSource("jdks")
-	void nameCiroPrintsExactlyHelloCiroAndExitsZero(Path java) {
-		ProcessResult result = client(java, Map.of(), "--name=ciro", "--port=" + port);
+	void nameCiroPrintsExactlyHelloCiroAndExitsZero(Jdks.Jdk jdk) {
+		ProcessResult result = client(jdk.assumeInstalled(), Map.of(), "--name=ciro", "--port=" + port);
 		assertThat(result).isEqualTo(new ProcessResult(0, "Hello ciro\n", ""));
 	}
 
@@ -65,32 +66,26 @@ class HelloClientCliIT {
 	}
 
 	@Test
-	void anUnreachableServerIsOneLineAndExitTwo() throws IOException {
-		int closedPort = freePort();
-		assertThat(client("--name=ciro", "--host=127.0.0.1", "--port=" + closedPort))
-			.isEqualTo(new ProcessResult(2, "", "cannot reach 127.0.0.1:" + closedPort + ": Connection refused\n"));
+	void anUnreachableServerIsOneLineAndExitTwo() {
+		try (RefusingPort closed = new RefusingPort()) {
+			assertThat(client("--name=ciro", "--host=127.0.0.1", "--port=" + closed.port())).isEqualTo(
+					new ProcessResult(2, "", "cannot reach 127.0.0.1:" + closed.port() + ": Connection refused\n"));
+		}
 	}
 
 	@Test
-	void debugAddsTheStackTrace() throws IOException {
-		ProcessResult result = client("--name=ciro", "--host=127.0.0.1", "--port=" + freePort(), "--debug");
-		assertThat(result.exitCode()).isEqualTo(2);
-		assertThat(result.stderr()).startsWith("cannot reach 127.0.0.1:").contains("RpcConnectionException", "\tat ");
+	void debugAddsTheStackTrace() {
+		try (RefusingPort closed = new RefusingPort()) {
+			ProcessResult result = client("--name=ciro", "--host=127.0.0.1", "--port=" + closed.port(), "--debug");
+			assertThat(result.exitCode()).isEqualTo(2);
+			assertThat(result.stderr()).startsWith("cannot reach 127.0.0.1:").contains("RpcConnectionException", "\tat ");
+		}
 	}
 
 	@Test
 	void aServerThatNeverAnswersIsATimeoutAndExitThree() throws IOException {
+		// Accepts (the backlog does) and never answers: the client's deadline is the only way out.
 		try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			Thread acceptor = new Thread(() -> {
-				try (Socket ignored = silent.accept()) {
-					Thread.sleep(10_000);
-				}
-				catch (IOException | InterruptedException ex) {
-					// the test is over
-				}
-			});
-			acceptor.setDaemon(true);
-			acceptor.start();
 			assertThat(client("--name=ciro", "--host=127.0.0.1", "--port=" + silent.getLocalPort(), "--timeout=300ms"))
 				.isEqualTo(new ProcessResult(3, "", "Handler.Execute to 127.0.0.1:" + silent.getLocalPort()
 						+ " got no reply within 300 ms\n"));
@@ -135,12 +130,6 @@ class HelloClientCliIT {
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
 		}
 	}
 

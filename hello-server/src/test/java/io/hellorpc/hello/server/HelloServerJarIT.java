@@ -11,6 +11,7 @@ import io.hellorpc.jsonrpc.support.RawConnection;
 import io.hellorpc.jsonrpc.support.ServerProcess;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,14 +23,14 @@ class HelloServerJarIT {
 
 	private static final String HELLO = "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"ciro\"}],\"id\":0}\n";
 
-	static Stream<Path> jdks() {
-		return Jdks.launchers();
+	static Stream<Named<Jdks.Jdk>> jdks() {
+		return Jdks.versions();
 	}
 
 	@ParameterizedTest
 	@MethodSource("jdks")
-	void handMadeCallGetsHelloCiroOnEveryJdk(Path java) {
-		try (ServerProcess server = ServerProcess.start(java, JAR, "--rpc.server.port=0", "--server.port=0", "--rpc.server.host=127.0.0.1", "--server.address=127.0.0.1")) {
+	void handMadeCallGetsHelloCiroOnEveryJdk(Jdks.Jdk jdk) {
+		try (ServerProcess server = ServerProcess.start(jdk.assumeInstalled(), JAR, "--rpc.server.port=0", "--server.port=0", "--rpc.server.host=127.0.0.1", "--server.address=127.0.0.1")) {
 			try (RawConnection connection = new RawConnection(server.awaitRpcPort())) {
 				connection.send(HELLO);
 				assertThat(connection.readLine()).isEqualTo("{\"id\":0,\"result\":{\"Message\":\"Hello ciro\"},\"error\":null}");

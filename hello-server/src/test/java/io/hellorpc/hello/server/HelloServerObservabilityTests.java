@@ -4,8 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.hellorpc.jsonrpc.client.RpcRemoteException;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
@@ -48,6 +49,7 @@ class HelloServerObservabilityTests {
 
 	@Test
 	void callsAndRejectedMessagesAreCountedWithTheirTags() throws Exception {
+		Map<String, Double> before = samples();
 		try (RawConnection connection = new RawConnection(this.rpcPort)) {
 			for (String name : List.of("a", "b", "c", "")) {
 				connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"" + name + "\"}],\"id\":1}");
@@ -60,37 +62,39 @@ class HelloServerObservabilityTests {
 			malformed.send("{\"method\": }");
 			malformed.readLine();
 		}
-		List<String> metrics = scrape();
-		assertThat(metrics).contains(
-				"rpc_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\",rpc_method=\"Execute\",rpc_service=\"Handler\","
-						+ SYSTEM + "} 3",
-				"rpc_server_requests_seconds_count{error=\"IllegalArgumentException\",outcome=\"ERROR\",rpc_method=\"Execute\","
-						+ "rpc_service=\"Handler\"," + SYSTEM + "} 1",
-				"rpc_server_requests_seconds_count{error=\"UnknownMethodException\",outcome=\"ERROR\",rpc_method=\"UNKNOWN\","
-						+ "rpc_service=\"UNKNOWN\"," + SYSTEM + "} 1",
-				"rpc_server_messages_rejected_total{reason=\"malformed\"," + SYSTEM + "} 1.0",
-				"rpc_server_messages_rejected_total{reason=\"too_large\"," + SYSTEM + "} 0.0",
-				"rpc_server_connections_accepted_total{" + SYSTEM + "} 2.0",
-				"rpc_server_connections_rejected_total{" + SYSTEM + "} 0.0");
-		assertThat(metrics).anyMatch((line) -> line.startsWith("rpc_server_requests_seconds_bucket{error=\"none\"")
-				&& line.contains("le=\"+Inf\"") && line.endsWith("} 3"));
-		assertThat(metrics).anyMatch((line) -> line.startsWith("rpc_server_connections{" + SYSTEM + "} "));
-		assertThat(metrics).anyMatch((line) -> line.startsWith("rpc_server_calls_active{" + SYSTEM + "} "));
+		Map<String, Double> after = samples();
+		// Each test measures what it did itself: the context, and so the meters, are shared.
+		assertThat(delta(before, after, "rpc_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\","
+				+ "rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + "}")).isEqualTo(3);
+		assertThat(delta(before, after, "rpc_server_requests_seconds_count{error=\"IllegalArgumentException\","
+				+ "outcome=\"ERROR\",rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + "}")).isEqualTo(1);
+		assertThat(delta(before, after, "rpc_server_requests_seconds_count{error=\"UnknownMethodException\","
+				+ "outcome=\"ERROR\",rpc_method=\"UNKNOWN\",rpc_service=\"UNKNOWN\"," + SYSTEM + "}")).isEqualTo(1);
+		assertThat(delta(before, after, "rpc_server_requests_seconds_bucket{error=\"none\",outcome=\"SUCCESS\","
+				+ "rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + ",le=\"+Inf\"}")).isEqualTo(3);
+		assertThat(delta(before, after, "rpc_server_messages_rejected_total{reason=\"malformed\"," + SYSTEM + "}"))
+			.isEqualTo(1);
+		assertThat(delta(before, after, "rpc_server_messages_rejected_total{reason=\"too_large\"," + SYSTEM + "}"))
+			.isZero();
+		assertThat(delta(before, after, "rpc_server_connections_accepted_total{" + SYSTEM + "}")).isEqualTo(2);
+		assertThat(delta(before, after, "rpc_server_connections_rejected_total{" + SYSTEM + "}")).isZero();
+		assertThat(after).containsKeys("rpc_server_connections{" + SYSTEM + "}", "rpc_server_calls_active{" + SYSTEM + "}");
 	}
 
 	@Test
 	void rpcTemplateCallsAreTimedOnTheClientSide() throws Exception {
+		Map<String, Double> before = samples();
 		try (RpcTemplate rpc = this.rpcTemplateBuilder.address("127.0.0.1", this.rpcPort).build()) {
 			rpc.call("Handler.Execute", new Handler.Request("x"), Handler.Response.class);
 			rpc.call("Handler.Execute", new Handler.Request("y"), Handler.Response.class);
 			assertThatExceptionOfType(RpcRemoteException.class)
 				.isThrownBy(() -> rpc.call("Handler.Execute", new Handler.Request(""), Handler.Response.class));
 		}
-		assertThat(scrape()).contains(
-				"rpc_client_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\",rpc_method=\"Execute\",rpc_service=\"Handler\","
-						+ SYSTEM + "} 2",
-				"rpc_client_requests_seconds_count{error=\"RpcRemoteException\",outcome=\"ERROR\",rpc_method=\"Execute\","
-						+ "rpc_service=\"Handler\"," + SYSTEM + "} 1");
+		Map<String, Double> after = samples();
+		assertThat(delta(before, after, "rpc_client_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\","
+				+ "rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + "}")).isEqualTo(2);
+		assertThat(delta(before, after, "rpc_client_requests_seconds_count{error=\"RpcRemoteException\","
+				+ "outcome=\"ERROR\",rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + "}")).isEqualTo(1);
 	}
 
 	@Test
@@ -130,10 +134,24 @@ class HelloServerObservabilityTests {
 		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 	}
 
-	private List<String> scrape() throws Exception {
+	/** Every sample of a scrape, by series ({@code name{tags}}). */
+	private Map<String, Double> samples() throws Exception {
 		HttpResponse<String> response = get("/actuator/prometheus");
 		assertThat(response.statusCode()).isEqualTo(200);
-		return Arrays.asList(response.body().split("\n"));
+		Map<String, Double> samples = new HashMap<>();
+		for (String line : response.body().split("\n")) {
+			int space = line.lastIndexOf(' ');
+			if (!line.startsWith("#") && space > 0) {
+				samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+			}
+		}
+		return samples;
+	}
+
+	/** How much a series grew; a series not yet there counts as 0. */
+	private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+		assertThat(after).containsKey(series);
+		return after.get(series) - before.getOrDefault(series, 0.0);
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {

@@ -57,8 +57,9 @@ public class RpcServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public RpcDispatcher rpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
-		return new RpcDispatcher(registry, codec, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+			ObjectProvider<ObservationRegistry> observationRegistry, RpcServerActivity activity) {
+		return new RpcDispatcher(registry, codec, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
+				activity);
 	}
 
 	@Bean

@@ -14,7 +14,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.json.JsonObjectDecoder;
+import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -55,7 +55,7 @@ final class RpcConnector {
 					// In the order bytes travel: flush coalescing, framing (bounded), replies.
 					channel.pipeline()
 						.addLast(new FlushConsolidationHandler(64, true))
-						.addLast(new JsonObjectDecoder(maxMessageSize))
+						.addLast(new JsonFrameDecoder(maxMessageSize))
 						.addLast(new RpcClientConnection(codec, RpcConnector.this.address));
 				}
 			});

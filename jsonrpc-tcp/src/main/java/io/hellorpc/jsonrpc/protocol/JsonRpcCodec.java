@@ -1,17 +1,18 @@
 package io.hellorpc.jsonrpc.protocol;
 
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.ByteBufOutputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,36 +33,38 @@ public final class JsonRpcCodec {
 	}
 
 	/**
-	 * Reads one request frame.
+	 * Reads one request frame. Invalid UTF-8 is read as U+FFFD, as Go does; the id is kept as the raw
+	 * JSON it came as (compacted, as Go echoes it).
 	 * @throws MalformedMessageException if the frame is not a JSON object
 	 */
 	public RpcRequest readRequest(ByteBuf frame) {
+		return readGoText(frame, this::parseRequest);
+	}
+
+	private RpcRequest parseRequest(byte[] bytes, int offset, int length) {
 		RpcId id = RpcId.NULL;
 		String method = null;
 		JsonNode params = null;
-		try (JsonParser parser = parser(frame)) {
+		try (JsonParser parser = this.mapper.createParser(bytes, offset, length)) {
 			expectObject(parser);
 			String key;
 			while ((key = parser.nextName()) != null) {
 				JsonToken value = parser.nextToken();
 				// Go's encoding/json matches keys ignoring case, so "Method" is a method too.
 				if ("method".equalsIgnoreCase(key)) {
-					method = (value == JsonToken.VALUE_STRING) ? parser.getString() : rawValue(parser, value);
+					method = readMethod(parser, value);
 				}
 				else if ("params".equalsIgnoreCase(key)) {
 					params = parser.readValueAsTree();
 				}
 				else if ("id".equalsIgnoreCase(key)) {
-					id = readId(parser, value);
+					id = readId(parser, value, bytes, offset);
 				}
 				else {
 					parser.skipChildren();
 				}
 			}
 			expectEnd(parser);
-		}
-		catch (JacksonException ex) {
-			throw new MalformedMessageException(RpcErrors.malformed(ex.getOriginalMessage()), ex);
 		}
 		return new RpcRequest(id, method, params);
 	}
@@ -71,16 +74,20 @@ public final class JsonRpcCodec {
 	 * @throws MalformedMessageException if the frame is not a JSON object with a string or null error
 	 */
 	public RpcResponse readResponse(ByteBuf frame) {
+		return readGoText(frame, this::parseResponse);
+	}
+
+	private RpcResponse parseResponse(byte[] bytes, int offset, int length) {
 		RpcId id = RpcId.NULL;
 		JsonNode result = null;
 		String error = null;
-		try (JsonParser parser = parser(frame)) {
+		try (JsonParser parser = this.mapper.createParser(bytes, offset, length)) {
 			expectObject(parser);
 			String key;
 			while ((key = parser.nextName()) != null) {
 				JsonToken value = parser.nextToken();
 				if ("id".equalsIgnoreCase(key)) {
-					id = readId(parser, value);
+					id = readId(parser, value, bytes, offset);
 				}
 				else if ("result".equalsIgnoreCase(key)) {
 					result = parser.readValueAsTree();
@@ -100,10 +107,67 @@ public final class JsonRpcCodec {
 			}
 			expectEnd(parser);
 		}
-		catch (JacksonException ex) {
-			throw new MalformedMessageException(RpcErrors.malformed(ex.getOriginalMessage()), ex);
-		}
 		return new RpcResponse(id, (result == null || result.isNull()) ? null : result, error);
+	}
+
+	private interface FrameParser<T> {
+
+		T parse(byte[] bytes, int offset, int length);
+
+	}
+
+	/**
+	 * Parses the frame; if that fails on invalid UTF-8, parses it again with each bad byte as U+FFFD
+	 * (Go's reading), so valid text pays nothing for the repair.
+	 */
+	private static <T> T readGoText(ByteBuf frame, FrameParser<T> parser) {
+		byte[] bytes;
+		int offset;
+		int length = frame.readableBytes();
+		if (frame.hasArray()) {
+			bytes = frame.array();
+			offset = frame.arrayOffset() + frame.readerIndex();
+		}
+		else {
+			bytes = ByteBufUtil.getBytes(frame);
+			offset = 0;
+		}
+		try {
+			return parser.parse(bytes, offset, length);
+		}
+		catch (JacksonException ex) {
+			byte[] repaired = GoText.replaceInvalidUtf8(bytes, offset, length);
+			if (repaired == null) {
+				throw malformed(ex, bytes, offset, length);
+			}
+			try {
+				return parser.parse(repaired, 0, repaired.length);
+			}
+			catch (JacksonException again) {
+				throw malformed(again, repaired, 0, repaired.length);
+			}
+		}
+	}
+
+	/** Says what is wrong and where, in our words (Go's where it has them), never the parser's. */
+	private static MalformedMessageException malformed(JacksonException ex, byte[] bytes, int offset, int length) {
+		TokenStreamLocation location = ex.getLocation();
+		long at = (location != null) ? location.getByteOffset() : -1;
+		String problem;
+		if (ex instanceof StreamConstraintsException) {
+			problem = "exceeded max depth"; // Go's words; Jackson's own limit on nesting
+		}
+		else if (at < 0 || at >= length) {
+			problem = "unexpected end of JSON input";
+		}
+		else {
+			problem = "invalid character '" + printable(bytes[offset + (int) at]) + "' at byte " + at;
+		}
+		return new MalformedMessageException(RpcErrors.malformed(problem), ex);
+	}
+
+	private static String printable(byte b) {
+		return (b >= 0x20 && b < 0x7F) ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xFF);
 	}
 
 	/** Writes {@code {"id":…,"result":…,"error":…}} and a newline, as Go's encoder does. */
@@ -155,16 +219,55 @@ public final class JsonRpcCodec {
 		return this.mapper.constructType(type);
 	}
 
-	/** Converts a params value or a result to the Java type a method declares. */
-	public <T> T convert(JsonNode value, JavaType type) {
-		return this.mapper.treeToValue(value, type);
+	/**
+	 * The call's param as the method's parameter type, with Go's codec semantics: {@code params} is
+	 * read into a one-slot array, so {@code []}, {@code [null]} give the zero value and values past
+	 * the first are ignored; a value of the wrong JSON type is refused in Go's words.
+	 * @throws ParamsException with the reply's error text
+	 */
+	public Object readParam(JsonNode params, JavaType type) {
+		if (params == null || params.isNull()) {
+			throw new ParamsException(RpcErrors.missingParams());
+		}
+		if (!params.isArray()) {
+			throw new ParamsException("json: cannot unmarshal " + GoTypeErrors.kindOf(params)
+					+ " into Go value of type [1]interface {}");
+		}
+		JsonNode value = params.get(0);
+		if (value == null || value.isNull()) {
+			return zeroValue(type);
+		}
+		try {
+			return this.mapper.treeToValue(value, type);
+		}
+		catch (JacksonException ex) {
+			throw new ParamsException(GoTypeErrors.describe(ex, value, type, this.mapper.getTypeFactory()));
+		}
 	}
 
-	private JsonParser parser(ByteBuf frame) {
-		if (frame.hasArray()) {
-			return this.mapper.createParser(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes());
+	/** Go's zero value: an empty object for a record or bean, "" for a string, 0 or false, else null. */
+	private Object zeroValue(JavaType type) {
+		Class<?> raw = type.getRawClass();
+		if (raw == String.class) {
+			return "";
 		}
-		return this.mapper.createParser((InputStream) new ByteBufInputStream(frame));
+		if (raw.isPrimitive() || Number.class.isAssignableFrom(raw) || raw == Boolean.class) {
+			return this.mapper.convertValue(raw == boolean.class || raw == Boolean.class ? Boolean.FALSE : 0, type);
+		}
+		if (type.isContainerType() || raw.isInterface() || raw == Object.class || raw.isEnum()) {
+			return null;
+		}
+		try {
+			return this.mapper.treeToValue(this.mapper.createObjectNode(), type);
+		}
+		catch (JacksonException ex) {
+			return null; // a type that cannot be made empty: null is Java's zero value
+		}
+	}
+
+	/** Converts a result to the Java type the caller asked for. */
+	public <T> T convert(JsonNode value, JavaType type) {
+		return this.mapper.treeToValue(value, type);
 	}
 
 	private JsonGenerator generator(ByteBuf buffer) {
@@ -185,13 +288,32 @@ public final class JsonRpcCodec {
 		}
 	}
 
-	private RpcId readId(JsonParser parser, JsonToken value) {
-		return switch (value) {
-			case VALUE_NULL -> RpcId.NULL;
-			// The number's own text: no conversion, so 18446744073709551615 comes back as sent.
-			case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> new RpcId(parser.getText());
-			default -> new RpcId(rawValue(parser, value));
-		};
+	/** A string, or "" for null (Go's zero value); anything else cannot be a request, as in Go. */
+	private static String readMethod(JsonParser parser, JsonToken value) {
+		if (value == JsonToken.VALUE_STRING) {
+			return parser.getString();
+		}
+		if (value == JsonToken.VALUE_NULL) {
+			return "";
+		}
+		throw new MalformedMessageException(RpcErrors.malformed("method is " + describe(value) + ", not a string"));
+	}
+
+	/** The id's own bytes, as Go echoes a {@code json.RawMessage}: 18446744073709551615 comes back as sent. */
+	private static RpcId readId(JsonParser parser, JsonToken value, byte[] bytes, int offset) {
+		if (value == JsonToken.VALUE_NULL) {
+			return RpcId.NULL;
+		}
+		// The parser counts bytes from where it was given them, not from the array's start.
+		int start = offset + (int) parser.currentTokenLocation().getByteOffset();
+		if (value.isStructStart()) {
+			parser.skipChildren();
+		}
+		else {
+			parser.finishToken();
+		}
+		int end = offset + (int) parser.currentLocation().getByteOffset();
+		return new RpcId(GoText.compact(bytes, start, end - start));
 	}
 
 	private String rawValue(JsonParser parser, JsonToken value) {

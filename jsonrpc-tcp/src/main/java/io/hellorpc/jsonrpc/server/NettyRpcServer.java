@@ -8,6 +8,7 @@ import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -70,6 +71,7 @@ public final class NettyRpcServer {
 				.option(ChannelOption.SO_BACKLOG, 1024)
 				.childOption(ChannelOption.TCP_NODELAY, true)
 				.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+				.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
 				.childHandler(new RpcServerInitializer(this.properties, this.codec, this.dispatcher, this.executor,
 						this.activity, this.connections))
 				.bind(this.properties.host(), this.properties.port())
@@ -117,6 +119,11 @@ public final class NettyRpcServer {
 
 	public RpcServerActivity activity() {
 		return this.activity;
+	}
+
+	private WriteBufferWaterMark waterMark() {
+		int high = (int) this.properties.outboundHighWaterMark().toBytes();
+		return new WriteBufferWaterMark(high / 2, high);
 	}
 
 	private int ioThreads() {

@@ -25,8 +25,10 @@ import org.apache.commons.logging.LogFactory;
 /**
  * One connection's calls: reads each framed request, hands it to the handler executor, and writes
  * its reply when ready, so calls on one connection run concurrently and answer in any order.
- * Past {@code maxCallsInFlight} the connection is not read until a call finishes. Bad input gets
- * an error reply, then the connection is closed once the calls it already sent are answered.
+ * The connection is not read (and no waiting call starts) while {@code maxCallsInFlight} calls run
+ * or while its replies pile up unread past the outbound high-water mark, so a peer that never
+ * reads holds a bounded amount of memory. Bad input gets an error reply, then the connection is
+ * closed once the calls it already sent are answered.
  * <p>
  * All state is touched only on the channel's event loop.
  */
@@ -89,14 +91,9 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 			if (this.discarding) {
 				return;
 			}
-			RpcRequest request = this.codec.readRequest(frame);
-			if (this.callsInFlight < this.maxCallsInFlight) {
-				dispatch(ctx, request);
-			}
-			else {
-				this.waiting.add(request);
-				ctx.channel().config().setAutoRead(false);
-			}
+			this.waiting.add(this.codec.readRequest(frame));
+			dispatchWaiting(ctx);
+			updateReading(ctx);
 		}
 		catch (MalformedMessageException ex) {
 			reject(ctx, RejectReason.MALFORMED, ex.getMessage());
@@ -104,6 +101,33 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 		finally {
 			frame.release();
 		}
+	}
+
+	/** Starts the calls read so far, as many as the in-flight limit and the peer's reading allow. */
+	private void dispatchWaiting(ChannelHandlerContext ctx) {
+		while (!this.waiting.isEmpty() && this.callsInFlight < this.maxCallsInFlight && ctx.channel().isWritable()) {
+			dispatch(ctx, this.waiting.poll());
+		}
+	}
+
+	/** Reads while there is room: no call waiting for a slot, replies being taken, not finishing. */
+	private void updateReading(ChannelHandlerContext ctx) {
+		boolean read = !this.finishing && this.waiting.isEmpty() && ctx.channel().isWritable();
+		if (ctx.channel().config().isAutoRead() != read) {
+			ctx.channel().config().setAutoRead(read);
+		}
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+		if (ctx.channel().isWritable()) {
+			dispatchWaiting(ctx);
+		}
+		else {
+			this.activity.readingPaused();
+		}
+		updateReading(ctx);
+		ctx.fireChannelWritabilityChanged();
 	}
 
 	private void dispatch(ChannelHandlerContext ctx, RpcRequest request) {
@@ -131,13 +155,8 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 		this.callsInFlight--;
 		this.activity.callFinished();
 		ctx.writeAndFlush(reply, ctx.voidPromise());
-		RpcRequest next = this.waiting.poll();
-		if (next != null) {
-			dispatch(ctx, next);
-		}
-		else if (!this.finishing && !ctx.channel().config().isAutoRead()) {
-			ctx.channel().config().setAutoRead(true);
-		}
+		dispatchWaiting(ctx);
+		updateReading(ctx);
 		closeIfDone(ctx);
 	}
 
@@ -154,8 +173,9 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 			ctx.close();
 		}
 		else {
-			logger.warn("Closing connection from " + ctx.channel().remoteAddress() + ": " + cause);
-			logger.debug("Connection failure", cause);
+			// Not the peer's doing: a bug of ours, counted so that it cannot go unseen.
+			this.activity.internalError();
+			logger.warn("Closing connection from " + ctx.channel().remoteAddress() + ": " + cause, cause);
 			ctx.close();
 		}
 	}

@@ -3,7 +3,7 @@ package io.hellorpc.jsonrpc.server;
 import io.hellorpc.jsonrpc.observation.RpcObservationContext;
 import io.hellorpc.jsonrpc.observation.RpcObservationConvention;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
-import io.hellorpc.jsonrpc.protocol.RpcErrors;
+import io.hellorpc.jsonrpc.protocol.ParamsException;
 import io.hellorpc.jsonrpc.protocol.RpcRequest;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -12,11 +12,12 @@ import io.netty.buffer.ByteBufAllocator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Runs one call on the calling thread, from request to encoded reply: looks the method up,
- * converts the param, invokes, observes, encodes. Whatever goes wrong becomes the reply's error.
+ * converts the param, invokes, observes, encodes. Whatever goes wrong becomes the reply's error:
+ * the handler's own exception message, Go's text for a protocol problem, and never a Java class
+ * name or a stack detail.
  */
 public final class RpcDispatcher {
 
@@ -28,10 +29,14 @@ public final class RpcDispatcher {
 
 	private final ObservationRegistry observations;
 
-	public RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations) {
+	private final RpcServerActivity activity;
+
+	public RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
+			RpcServerActivity activity) {
 		this.registry = registry;
 		this.codec = codec;
 		this.observations = observations;
+		this.activity = activity;
 	}
 
 	public ByteBuf dispatch(RpcRequest request, ByteBufAllocator allocator) {
@@ -44,16 +49,30 @@ public final class RpcDispatcher {
 		try (Observation.Scope scope = observation.openScope()) {
 			RpcMethod method = this.registry.lookup(request.method());
 			context.setServiceMethod(method.service(), method.name());
-			result = method.invoke(param(request, method));
-		}
-		// The errors a handler realistically throws (a recursion bug, a missing class) answer the
-		// call like exceptions do; the rest (out of memory) are not this call's to handle.
-		catch (Exception | StackOverflowError | LinkageError ex) {
-			error = errorText(ex);
-			observation.error(ex);
-			if (logger.isDebugEnabled()) {
-				logger.debug("Call " + request.method() + " failed: " + error, ex);
+			Object param = param(request, method);
+			try {
+				result = method.invoke(param);
 			}
+			// The errors a handler realistically throws (a recursion bug, a missing class) answer the
+			// call like exceptions do; the rest (out of memory) are not this call's to handle.
+			catch (Exception | StackOverflowError | LinkageError ex) {
+				error = handlerErrorText(method, ex);
+				observation.error(ex);
+				if (logger.isDebugEnabled()) {
+					logger.debug("Call " + request.method() + " failed: " + error, ex);
+				}
+			}
+		}
+		catch (UnknownMethodException | InvalidParamsException ex) {
+			error = ex.getMessage();
+			observation.error(ex);
+		}
+		catch (RuntimeException ex) {
+			// Not the handler's and not the peer's: a bug of ours. Counted, logged, answered plainly.
+			this.activity.internalError();
+			logger.warn("Internal error in call " + request.method(), ex);
+			error = "rpc: internal error";
+			observation.error(ex);
 		}
 		finally {
 			observation.stop();
@@ -62,18 +81,11 @@ public final class RpcDispatcher {
 	}
 
 	private Object param(RpcRequest request, RpcMethod method) {
-		JsonNode params = request.params();
-		if (params == null || params.isNull()) {
-			throw new InvalidParamsException(RpcErrors.missingParams());
-		}
-		if (!params.isArray() || params.size() != 1) {
-			throw new InvalidParamsException(RpcErrors.paramsNotSingleValueArray());
-		}
 		try {
-			return this.codec.convert(params.get(0), method.parameterType());
+			return this.codec.readParam(request.params(), method.parameterType());
 		}
-		catch (JacksonException ex) {
-			throw new InvalidParamsException(RpcErrors.invalidParams(method.fullName(), ex.getOriginalMessage()));
+		catch (ParamsException ex) {
+			throw new InvalidParamsException(ex.getMessage());
 		}
 	}
 
@@ -81,16 +93,27 @@ public final class RpcDispatcher {
 		try {
 			return this.codec.writeResponse(allocator, request.id(), result, error);
 		}
-		catch (JacksonException ex) {
-			logger.warn("Cannot encode the result of " + request.method() + ": " + ex.getOriginalMessage());
+		catch (JacksonException | IllegalArgumentException ex) {
+			logger.warn("Cannot encode the result of " + request.method() + ": " + ex.getMessage());
 			return this.codec.writeResponse(allocator, request.id(), null,
 					"rpc: cannot encode the result of " + request.method());
 		}
 	}
 
-	private static String errorText(Throwable ex) {
+	/**
+	 * The handler's exception message, which is its answer to the caller. The JVM's own failures
+	 * (a null dereference, a bad cast, an error) describe our code, not the call: they are named
+	 * only in the log.
+	 */
+	private static String handlerErrorText(RpcMethod method, Throwable ex) {
 		String message = ex.getMessage();
-		return (message != null && !message.isEmpty()) ? message : ex.getClass().getName();
+		if (message == null || message.isEmpty() || ex instanceof NullPointerException
+				|| ex instanceof ClassCastException || ex instanceof Error) {
+			logger.warn("Call " + method.fullName() + " failed: " + ex);
+			logger.debug("Call failure", ex);
+			return "rpc: " + method.fullName() + " failed with an internal error";
+		}
+		return message;
 	}
 
 }

@@ -1,8 +1,10 @@
 package io.hellorpc.jsonrpc.server;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -36,6 +38,11 @@ public final class RpcServerActivity {
 
 	private final Counter idleClosed;
 
+	/** Kept here, not only in a meter: a registry without backends counts nothing, and tests read it. */
+	private final AtomicLong internalErrors = new AtomicLong();
+
+	private final Counter readingPaused;
+
 	private final Counter[] rejectedMessages = new Counter[RejectReason.values().length];
 
 	public RpcServerActivity(MeterRegistry registry) {
@@ -52,6 +59,12 @@ public final class RpcServerActivity {
 				"Connections closed at once because rpc.server.max-connections were open", TAGS);
 		this.idleClosed = counter(registry, "rpc.server.connections.idle.closed",
 				"Connections closed after rpc.server.idle-timeout without traffic", TAGS);
+		FunctionCounter.builder("rpc.server.internal.errors", this.internalErrors, AtomicLong::get)
+			.description("Failures of the server's own code (each one a bug): the call or connection got a generic error")
+			.tags(TAGS)
+			.register(registry);
+		this.readingPaused = counter(registry, "rpc.server.connections.reading.paused",
+				"Times a connection was no longer read because its peer was not reading its replies", TAGS);
 		for (RejectReason reason : RejectReason.values()) {
 			this.rejectedMessages[reason.ordinal()] = counter(registry, "rpc.server.messages.rejected",
 					"Messages refused before dispatch, by reason", TAGS.and("reason", reason.tagValue()));
@@ -90,6 +103,19 @@ public final class RpcServerActivity {
 
 	void messageRejected(RejectReason reason) {
 		this.rejectedMessages[reason.ordinal()].increment();
+	}
+
+	void internalError() {
+		this.internalErrors.incrementAndGet();
+	}
+
+	void readingPaused() {
+		this.readingPaused.increment();
+	}
+
+	/** Failures of the server's own code so far: each one is a bug (the fuzz tests require none). */
+	public long internalErrors() {
+		return this.internalErrors.get();
 	}
 
 	public int openConnections() {

@@ -3,6 +3,7 @@ package io.hellorpc.jsonrpc.server;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcId;
@@ -10,7 +11,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -61,7 +61,7 @@ final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
 		channel.pipeline()
 			.addLast("idle", new IdleStateHandler(0, 0, this.properties.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
 			.addLast("flush", new FlushConsolidationHandler(FLUSHES_TO_COALESCE, true))
-			.addLast("framing", new JsonObjectDecoder(maxMessageSize))
+			.addLast("framing", new JsonFrameDecoder(maxMessageSize))
 			.addLast("calls", new RpcConnectionHandler(this.codec, this.dispatcher, this.executor, this.activity,
 					this.properties.maxCallsInFlightPerConnection(), maxMessageSize,
 					this.properties.shutdownGracePeriod().toMillis() / 2));

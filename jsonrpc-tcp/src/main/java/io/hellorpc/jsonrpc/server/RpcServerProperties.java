@@ -17,6 +17,10 @@ import org.springframework.util.unit.DataSize;
  * closed at once
  * @param maxCallsInFlightPerConnection calls of one connection running at once; past it the
  * connection is not read until a call finishes (backpressure), no call fails
+ * @param outboundHighWaterMark replies written but not yet taken by a peer, per connection, past
+ * which the connection is no longer read (and no more of its calls start) until they drain to half
+ * of it: a peer that sends calls and never reads its replies holds no more memory than this plus
+ * the replies of the calls already running
  * @param idleTimeout a connection with no traffic and no call running for this long is closed,
  * which also ends connections that begin a message and never finish it
  * @param shutdownGracePeriod on stop, the listener closes at once; each connection is still read
@@ -31,7 +35,8 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("rpc.server")
 public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @DefaultValue("1337") int port,
 		@DefaultValue("1MB") DataSize maxMessageSize, @DefaultValue("10000") int maxConnections,
-		@DefaultValue("64") int maxCallsInFlightPerConnection, @DefaultValue("60s") Duration idleTimeout,
+		@DefaultValue("64") int maxCallsInFlightPerConnection, @DefaultValue("1MB") DataSize outboundHighWaterMark,
+		@DefaultValue("60s") Duration idleTimeout,
 		@DefaultValue("10s") Duration shutdownGracePeriod, @DefaultValue("0") int ioThreads,
 		@DefaultValue("task-executor") CallThreads callThreads) {
 
@@ -49,6 +54,9 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 	public RpcServerProperties {
 		if (maxMessageSize.toBytes() < 1 || maxMessageSize.toBytes() > Integer.MAX_VALUE) {
 			throw new IllegalArgumentException("rpc.server.max-message-size must be between 1B and 2GB, was " + maxMessageSize);
+		}
+		if (outboundHighWaterMark.toBytes() < 2 || outboundHighWaterMark.toBytes() > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException("rpc.server.outbound-high-water-mark must be between 2B and 2GB, was " + outboundHighWaterMark);
 		}
 		if (maxConnections < 1 || maxCallsInFlightPerConnection < 1) {
 			throw new IllegalArgumentException("rpc.server.max-connections and rpc.server.max-calls-in-flight-per-connection must be at least 1");

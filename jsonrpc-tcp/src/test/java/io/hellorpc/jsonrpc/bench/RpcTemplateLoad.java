@@ -1,24 +1,33 @@
 package io.hellorpc.jsonrpc.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 
 /**
  * The Java side of {@code bench/perf.sh}: the same load as the Go program's bench mode, made
- * through {@link RpcTemplate}: CONNS templates (one connection each), INFLIGHT threads per
- * template calling in a loop. Prints one JSON line, as the Go bench does.
+ * through {@link RpcTemplate}: CONNS templates (one connection each), INFLIGHT callers per
+ * template calling in a loop. Prints one JSON line, as the Go bench does, with this process's CPU
+ * per measured call.
  * <p>
- * Usage: {@code RpcTemplateLoad HOST PORT CONNS INFLIGHT WARMUP_SECONDS SECONDS}
+ * Usage: {@code RpcTemplateLoad HOST PORT CONNS INFLIGHT WARMUP_SECONDS SECONDS [MAX_CALLS [MODE]]}
+ * where MODE is {@code platform} (a platform thread per caller, blocking {@code call}),
+ * {@code virtual} (a virtual thread per caller; Java 21+) or {@code async} (each caller a chain
+ * of {@code callAsync}, no thread of its own). The run ends at WARMUP + SECONDS or after MAX_CALLS
+ * calls in all, whichever comes first.
  */
 public final class RpcTemplateLoad {
-
-	private static final int MAX_CALLS_PER_WORKER = 50_000_000;
 
 	record Request(String name) {
 	}
@@ -26,84 +35,162 @@ public final class RpcTemplateLoad {
 	record Response(String message) {
 	}
 
+	/** One caller's samples: latencies in the measured window, and its error count. */
+	private static final class Caller {
+
+		final long[] samples = new long[1 << 20];
+
+		int count;
+
+		int errors;
+
+		void record(long t0, long t1, boolean ok, Window window) {
+			if (!ok) {
+				this.errors++;
+			}
+			if (t0 >= window.from && t1 <= window.end && this.count < this.samples.length) {
+				this.samples[this.count++] = t1 - t0;
+			}
+		}
+
+	}
+
+	private record Window(long from, long end, int callsPerCaller) {
+	}
+
 	public static void main(String[] args) throws Exception {
 		String host = args[0];
 		int port = Integer.parseInt(args[1]);
 		int conns = Integer.parseInt(args[2]);
 		int inflight = Integer.parseInt(args[3]);
-		long warmupNanos = Duration.ofMillis((long) (Double.parseDouble(args[4]) * 1000)).toNanos();
-		long measureNanos = Duration.ofMillis((long) (Double.parseDouble(args[5]) * 1000)).toNanos();
+		long warmupNanos = seconds(args[4]);
+		long measureNanos = seconds(args[5]);
+		int maxCalls = (args.length > 6) ? Integer.parseInt(args[6]) : 50_000_000;
+		String mode = (args.length > 7) ? args[7] : "platform";
 		long start = System.nanoTime();
-		long measureFrom = start + warmupNanos;
-		long end = measureFrom + measureNanos;
+		Window window = new Window(start + warmupNanos, start + warmupNanos + measureNanos,
+				Math.max(1, maxCalls / (conns * inflight)));
 		List<RpcTemplate> templates = new ArrayList<>();
-		List<long[]> latencies = new ArrayList<>();
-		List<Thread> workers = new ArrayList<>();
-		AtomicInteger errors = new AtomicInteger();
+		List<Caller> callers = new ArrayList<>();
+		CountDownLatch done = new CountDownLatch(conns * inflight);
+		AtomicLong cpuAtStart = new AtomicLong(-1);
+		Thread cpuMark = new Thread(() -> {
+			if (sleepUntil(window.from)) {
+				cpuAtStart.set(processCpuNanos());
+			}
+		}, "cpu-mark");
+		cpuMark.setDaemon(true);
+		cpuMark.start();
+		ThreadFactory threads = threads(mode);
 		for (int c = 0; c < conns; c++) {
 			RpcTemplate rpc = new RpcTemplateBuilder().address(host, port).build();
 			templates.add(rpc);
 			for (int k = 0; k < inflight; k++) {
-				long[] samples = new long[1 << 20];
-				latencies.add(samples);
-				workers.add(start(() -> run(rpc, samples, measureFrom, end, errors)));
-			}
-		}
-		for (Thread worker : workers) {
-			worker.join();
-		}
-		templates.forEach(RpcTemplate::close);
-		report(latencies, measureNanos, errors.get());
-	}
-
-	private static Thread start(Runnable work) {
-		Thread thread = new Thread(work, "load");
-		thread.start();
-		return thread;
-	}
-
-	private static void run(RpcTemplate rpc, long[] samples, long measureFrom, long end, AtomicInteger errors) {
-		Request request = new Request("ciro");
-		int count = 0;
-		for (int n = 0; n < MAX_CALLS_PER_WORKER; n++) {
-			long t0 = System.nanoTime();
-			if (t0 >= end) {
-				break;
-			}
-			try {
-				Response response = rpc.call("Handler.Execute", request, Response.class);
-				if (!"Hello ciro".equals(response.message())) {
-					errors.incrementAndGet();
+				Caller caller = new Caller();
+				callers.add(caller);
+				if ("async".equals(mode)) {
+					callAsync(rpc, caller, window, 0, done);
+				}
+				else {
+					threads.newThread(() -> {
+						callBlocking(rpc, caller, window);
+						done.countDown();
+					}).start();
 				}
 			}
-			catch (RuntimeException ex) {
-				errors.incrementAndGet();
-			}
-			long t1 = System.nanoTime();
-			if (t0 >= measureFrom && t1 <= end && count < samples.length - 1) {
-				samples[++count] = t1 - t0;
-			}
 		}
-		samples[0] = count;
+		done.await();
+		long finished = System.nanoTime();
+		cpuMark.interrupt();
+		cpuMark.join();
+		long cpu = (cpuAtStart.get() >= 0) ? processCpuNanos() - cpuAtStart.get() : 0;
+		templates.forEach(RpcTemplate::close);
+		long measured = Math.min(finished, window.end) - window.from;
+		report(callers, Math.max(measured, 1), cpu);
 	}
 
-	private static void report(List<long[]> latencies, long measureNanos, int errors) {
-		int total = latencies.stream().mapToInt((samples) -> (int) samples[0]).sum();
+	private static void callBlocking(RpcTemplate rpc, Caller caller, Window window) {
+		Request request = new Request("ciro");
+		for (int n = 0; n < window.callsPerCaller; n++) {
+			long t0 = System.nanoTime();
+			if (t0 >= window.end) {
+				return;
+			}
+			boolean ok;
+			try {
+				ok = "Hello ciro".equals(rpc.call("Handler.Execute", request, Response.class).message());
+			}
+			catch (RuntimeException ex) {
+				ok = false;
+			}
+			caller.record(t0, System.nanoTime(), ok, window);
+		}
+	}
+
+	/** The next call of an async caller starts when the previous one completes, on the template's threads. */
+	private static void callAsync(RpcTemplate rpc, Caller caller, Window window, int n, CountDownLatch done) {
+		long t0 = System.nanoTime();
+		if (n >= window.callsPerCaller || t0 >= window.end) {
+			done.countDown();
+			return;
+		}
+		rpc.callAsync("Handler.Execute", new Request("ciro"), Response.class).whenComplete((response, failure) -> {
+			caller.record(t0, System.nanoTime(), failure == null && "Hello ciro".equals(response.message()), window);
+			callAsync(rpc, caller, window, n + 1, done);
+		});
+	}
+
+	private static ThreadFactory threads(String mode) throws ReflectiveOperationException {
+		if ("virtual".equals(mode)) {
+			// Java 21+; this class is compiled for 17, so the factory is looked up at run time.
+			Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+			return (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
+		}
+		return Executors.defaultThreadFactory();
+	}
+
+	private static void report(List<Caller> callers, long measuredNanos, long cpuNanos) {
+		int total = callers.stream().mapToInt((caller) -> caller.count).sum();
+		int errors = callers.stream().mapToInt((caller) -> caller.errors).sum();
 		long[] all = new long[total];
 		int i = 0;
-		for (long[] samples : latencies) {
-			System.arraycopy(samples, 1, all, i, (int) samples[0]);
-			i += (int) samples[0];
+		for (Caller caller : callers) {
+			System.arraycopy(caller.samples, 0, all, i, caller.count);
+			i += caller.count;
 		}
-		java.util.Arrays.sort(all);
-		double seconds = measureNanos / 1e9;
+		Arrays.sort(all);
+		double seconds = measuredNanos / 1e9;
 		System.out.printf(Locale.ROOT,
-				"{\"calls\":%d,\"seconds\":%.3f,\"callsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f,\"errors\":%d}%n", total,
-				seconds, total / seconds, percentile(all, 0.50), percentile(all, 0.99), errors);
+				"{\"calls\":%d,\"seconds\":%.3f,\"callsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f,"
+						+ "\"clientCpuUsPerCall\":%.2f,\"errors\":%d}%n",
+				total, seconds, total / seconds, percentile(all, 0.50), percentile(all, 0.99),
+				(total > 0) ? cpuNanos / 1000.0 / total : 0, errors);
 	}
 
 	private static double percentile(long[] sorted, double p) {
 		return (sorted.length == 0) ? 0 : sorted[(int) ((sorted.length - 1) * p)] / 1000.0;
+	}
+
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+	}
+
+	private static long seconds(String value) {
+		return Duration.ofMillis((long) (Double.parseDouble(value) * 1000)).toNanos();
+	}
+
+	/** Sleeps until then; {@code false} if interrupted first (the run ended inside the warm-up). */
+	private static boolean sleepUntil(long nanoTime) {
+		try {
+			long left;
+			while ((left = nanoTime - System.nanoTime()) > 0) {
+				Thread.sleep(Math.max(1, left / 1_000_000));
+			}
+			return true;
+		}
+		catch (InterruptedException ex) {
+			return false;
+		}
 	}
 
 }

@@ -9,7 +9,7 @@ import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcResponse;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.json.JsonObjectDecoder;
+import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +24,7 @@ class ClientReplyFuzzTests {
 	@FuzzTest(maxDuration = "30s")
 	void anyReplyBytesAnswerOrFailTheWaitingCallCleanly(byte[] input) {
 		RpcClientConnection connection = new RpcClientConnection(codec, "fuzz:1");
-		EmbeddedChannel channel = new EmbeddedChannel(new JsonObjectDecoder(4096), connection);
+		EmbeddedChannel channel = new EmbeddedChannel(new JsonFrameDecoder(4096), connection);
 		CompletableFuture<RpcResponse> call = connection.send(0, "Handler.Execute", "x", Duration.ofMinutes(1));
 		channel.releaseOutbound();
 		channel.writeInbound(Unpooled.wrappedBuffer(input));

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import io.hellorpc.jsonrpc.server.NettyRpcServer;
+import io.hellorpc.jsonrpc.support.RefusingPort;
 import io.hellorpc.jsonrpc.support.RunningServer;
 import io.hellorpc.jsonrpc.support.TestServices.Nap;
 import io.hellorpc.jsonrpc.support.TestServices.Request;
@@ -104,12 +105,9 @@ class RpcTemplateTests {
 	}
 
 	@Test
-	void aRefusedConnectionNamesTheAddressAndTheCause() throws Exception {
-		int port;
-		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			port = free.getLocalPort();
-		}
-		try (RpcTemplate rpc = template(port)) {
+	void aRefusedConnectionNamesTheAddressAndTheCause() {
+		try (RefusingPort closed = new RefusingPort(); RpcTemplate rpc = template(closed.port())) {
+			int port = closed.port();
 			assertThatExceptionOfType(RpcConnectionException.class)
 				.isThrownBy(() -> rpc.call("Handler.Execute", new Request("x"), Response.class))
 				.withMessage("cannot reach 127.0.0.1:" + port + ": Connection refused");

@@ -8,7 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.json.JsonObjectDecoder;
+import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +27,7 @@ class FramingTests {
 	void twoMessagesSplitAtEveryByteAreReadAsTwoCalls() {
 		byte[] stream = (FIRST + "\n" + SECOND + "\n").getBytes(StandardCharsets.UTF_8);
 		for (int cut = 1; cut < stream.length; cut++) {
-			EmbeddedChannel channel = new EmbeddedChannel(new JsonObjectDecoder(1024));
+			EmbeddedChannel channel = new EmbeddedChannel(new JsonFrameDecoder(1024));
 			channel.writeInbound(Unpooled.copiedBuffer(stream, 0, cut));
 			channel.writeInbound(Unpooled.copiedBuffer(stream, cut, stream.length - cut));
 			assertThat(ids(channel)).as("cut at %d", cut).containsExactly("1", "18446744073709551615");
@@ -36,7 +36,7 @@ class FramingTests {
 
 	@Test
 	void messagesJoinedBySpacesNewlinesOrNothingAreAllRead() {
-		EmbeddedChannel channel = new EmbeddedChannel(new JsonObjectDecoder(1024));
+		EmbeddedChannel channel = new EmbeddedChannel(new JsonFrameDecoder(1024));
 		channel.writeInbound(Unpooled.copiedBuffer(FIRST + SECOND + " \r\n\t" + FIRST + "\n\n" + SECOND,
 				StandardCharsets.UTF_8));
 		assertThat(ids(channel)).containsExactly("1", "18446744073709551615", "1", "18446744073709551615");
@@ -44,7 +44,7 @@ class FramingTests {
 
 	@Test
 	void aMessageOverTheLimitFailsBeforeItIsWhollyBuffered() {
-		EmbeddedChannel channel = new EmbeddedChannel(new JsonObjectDecoder(1024));
+		EmbeddedChannel channel = new EmbeddedChannel(new JsonFrameDecoder(1024));
 		channel.writeInbound(Unpooled.copiedBuffer("{\"method\":\"" + "x".repeat(1000), StandardCharsets.UTF_8));
 		assertThatExceptionOfType(TooLongFrameException.class).isThrownBy(
 				() -> channel.writeInbound(Unpooled.copiedBuffer("y".repeat(100), StandardCharsets.UTF_8)));

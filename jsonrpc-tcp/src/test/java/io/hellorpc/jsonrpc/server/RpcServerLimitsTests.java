@@ -70,29 +70,40 @@ class RpcServerLimitsTests {
 	void tooManyCallsInFlightPausesReadingInsteadOfFailingCalls() {
 		try (RunningServer server = RunningServer.start("rpc.server.max-calls-in-flight-per-connection=2");
 				RawConnection connection = server.connect()) {
+			TestServices.Sleeper sleeper = server.bean(TestServices.Sleeper.class);
 			StringBuilder calls = new StringBuilder();
 			for (int i = 0; i < 8; i++) {
-				calls.append("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":100,\"Label\":\"n").append(i)
-					.append("\"}],\"id\":").append(i).append("}");
+				calls.append("{\"method\":\"Slow.Hold\",\"params\":[\"n").append(i).append("\"],\"id\":").append(i).append("}");
 			}
 			connection.send(calls.toString());
+			// Every call waits at the gate until let through one at a time, each only once two are
+			// held: had the limit not held, all eight would be running at the gate at once.
 			List<String> replies = new ArrayList<>();
 			for (int i = 0; i < 8; i++) {
+				int expected = Math.min(2, 8 - i);
+				await().until(() -> sleeper.running() == expected);
+				sleeper.release(1);
 				replies.add(connection.readLine());
 			}
 			assertThat(replies).allMatch((reply) -> reply.contains("\"error\":null")).hasSize(8);
-			assertThat(server.bean(TestServices.Sleeper.class).mostAtOnce()).isEqualTo(2);
+			assertThat(sleeper.mostAtOnce()).isEqualTo(2);
 		}
 	}
 
 	@Test
 	void aConnectionThatBeginsAMessageAndNeverFinishesIsClosedAtTheIdleTimeout() {
 		try (RunningServer server = RunningServer.start("rpc.server.idle-timeout=300ms");
-				RawConnection loris = server.connect();
 				RawConnection busy = server.connect()) {
-			loris.send("{\"method\":\"Handler.Execute\",\"par");
-			busy.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":700,\"Label\":\"still here\"}],\"id\":1}");
-			assertThat(loris.isClosedByServer()).isTrue();
+			// A connection with a call running is never idle, however long the call takes.
+			busy.send("{\"method\":\"Slow.Hold\",\"params\":[\"still here\"],\"id\":1}");
+			TestServices.Sleeper sleeper = server.bean(TestServices.Sleeper.class);
+			await().until(() -> sleeper.running() == 1);
+			try (RawConnection loris = server.connect()) {
+				loris.send("{\"method\":\"Handler.Execute\",\"par");
+				assertThat(loris.isClosedByServer()).isTrue();
+			}
+			await().until(() -> server.bean(NettyRpcServer.class).activity().openConnections() == 1);
+			sleeper.release(1);
 			assertThat(busy.readLine()).contains("still here");
 		}
 	}

@@ -80,13 +80,13 @@ class RpcServerWireTests {
 		try (RawConnection connection = server.connect()) {
 			connection.send("{\"method\":\"Handler.Execute\",\"params\":{\"Name\":\"x\"},\"id\":1}");
 			assertThat(connection.readLine()).isEqualTo(
-					"{\"id\":1,\"result\":null,\"error\":\"jsonrpc: params must be an array holding exactly one value\"}");
+					"{\"id\":1,\"result\":null,\"error\":\"json: cannot unmarshal object into Go value of type [1]interface {}\"}");
 			connection.send("{\"method\":\"Handler.Execute\",\"id\":2}");
 			assertThat(connection.readLine())
 				.isEqualTo("{\"id\":2,\"result\":null,\"error\":\"jsonrpc: request body missing params\"}");
 			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":[1]}],\"id\":3}");
-			assertThat(connection.readLine())
-				.startsWith("{\"id\":3,\"result\":null,\"error\":\"jsonrpc: invalid params for Handler.Execute: ");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":3,\"result\":null,\"error\":"
+					+ "\"json: cannot unmarshal array into Go struct field Request.Name of type string\"}");
 			connection.send(HELLO);
 			assertThat(connection.readLine()).contains("Hello ciro");
 		}
@@ -97,7 +97,7 @@ class RpcServerWireTests {
 		try (RawConnection connection = server.connect()) {
 			connection.send("{\"method\":\"Handler.Recurse\",\"params\":[\"x\"],\"id\":1}");
 			assertThat(connection.readLine())
-				.isEqualTo("{\"id\":1,\"result\":null,\"error\":\"java.lang.StackOverflowError\"}");
+				.isEqualTo("{\"id\":1,\"result\":null,\"error\":\"rpc: Handler.Recurse failed with an internal error\"}");
 			connection.send(HELLO);
 			assertThat(connection.readLine()).contains("Hello ciro");
 		}
@@ -117,7 +117,7 @@ class RpcServerWireTests {
 		try (RawConnection connection = server.connect()) {
 			connection.send("{\"method\": }\n" + HELLO);
 			assertThat(connection.readLine()).isEqualTo(
-					"{\"id\":null,\"result\":null,\"error\":\"jsonrpc: malformed message: Unexpected character ('}' (code 125)): expected a value\"}");
+					"{\"id\":null,\"result\":null,\"error\":\"jsonrpc: malformed message: invalid character '}' at byte 11\"}");
 			assertThat(connection.isClosedByServer()).isTrue();
 		}
 		assertServesOthers();
@@ -129,7 +129,7 @@ class RpcServerWireTests {
 		try (RawConnection connection = server.connect()) {
 			connection.send("GET / HTTP/1.1\r\n\r\n");
 			assertThat(connection.readLine())
-				.startsWith("{\"id\":null,\"result\":null,\"error\":\"jsonrpc: malformed message: invalid JSON received at byte position 0");
+				.isEqualTo("{\"id\":null,\"result\":null,\"error\":\"jsonrpc: malformed message: expected a JSON object, got 'G'\"}");
 			assertThat(connection.isClosedByServer()).isTrue();
 		}
 		assertServesOthers();

@@ -27,7 +27,7 @@ public final class GoPeer {
 		if (binary == null) {
 			Path source = repositoryRoot().resolve("interop/gohello");
 			Path target = Path.of("target", "gohello").toAbsolutePath();
-			ProcessResult build = run(source, List.of("go", "build", "-o", target.toString(), "."), 180);
+			ProcessResult build = run(source, List.of("go", "build", "-o", target.toString(), "."), new byte[0], 180);
 			if (build.exitCode() != 0) {
 				throw new IllegalStateException("go build failed: " + build.stderr());
 			}
@@ -38,10 +38,15 @@ public final class GoPeer {
 
 	/** Runs the program with the given flags to completion. */
 	public static ProcessResult run(long timeoutSeconds, String... flags) {
+		return runWithInput(new byte[0], timeoutSeconds, flags);
+	}
+
+	/** Runs the program with the given flags to completion, feeding it {@code input}. */
+	public static ProcessResult runWithInput(byte[] input, long timeoutSeconds, String... flags) {
 		List<String> command = new ArrayList<>();
 		command.add(binary().toString());
 		command.addAll(List.of(flags));
-		return run(Path.of("."), command, timeoutSeconds);
+		return run(Path.of("."), command, input, timeoutSeconds);
 	}
 
 	/** Starts a server mode ({@code server} or {@code floor}) on a free loopback port; returns it once it listens. */
@@ -75,7 +80,7 @@ public final class GoPeer {
 		return dir;
 	}
 
-	private static ProcessResult run(Path dir, List<String> command, long timeoutSeconds) {
+	private static ProcessResult run(Path dir, List<String> command, byte[] input, long timeoutSeconds) {
 		try {
 			ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
 			// Standard library only: nothing is ever downloaded.
@@ -90,7 +95,7 @@ public final class GoPeer {
 				throw new IllegalStateException("Cannot run " + command.get(0)
 						+ ": the interop tests need Go (Debian: apt-get install golang-go)", ex);
 			}
-			return ProcessResult.of(process, timeoutSeconds);
+			return ProcessResult.of(process, input, timeoutSeconds);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

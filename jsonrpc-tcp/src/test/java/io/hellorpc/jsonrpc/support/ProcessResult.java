@@ -12,7 +12,19 @@ public record ProcessResult(int exitCode, String stdout, String stderr) {
 
 	/** Waits for the process (killing it past the timeout) and collects both streams. */
 	public static ProcessResult of(Process process, long timeoutSeconds) throws IOException {
-		process.getOutputStream().close();
+		return of(process, new byte[0], timeoutSeconds);
+	}
+
+	/** As {@link #of(Process, long)}, feeding the process {@code input} on its standard input first. */
+	public static ProcessResult of(Process process, byte[] input, long timeoutSeconds) throws IOException {
+		CompletableFuture.runAsync(() -> {
+			try (var stdin = process.getOutputStream()) {
+				stdin.write(input);
+			}
+			catch (IOException ex) {
+				// the process ended without reading it all: its exit code and output say why
+			}
+		});
 		CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
 		CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
 		try {

@@ -1,6 +1,7 @@
 package io.hellorpc.jsonrpc.support;
 
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
@@ -46,13 +47,34 @@ public class TestServices {
 	public record Response(String message) {
 	}
 
-	/** Calls that take as long as they are told to, counting how many run at once. */
+	/**
+	 * Calls that take as long as they are told to ({@code Slow.Sleep}) or that wait until the test
+	 * lets them through ({@code Slow.Hold}), counting how many run at once.
+	 */
 	@RpcEndpoint(name = "Slow")
 	public static class Sleeper {
 
 		private final AtomicInteger running = new AtomicInteger();
 
 		private final AtomicInteger mostAtOnce = new AtomicInteger();
+
+		private final Semaphore gate = new Semaphore(0);
+
+		public String hold(String label) throws InterruptedException {
+			this.mostAtOnce.accumulateAndGet(this.running.incrementAndGet(), Math::max);
+			try {
+				this.gate.acquire();
+				return label;
+			}
+			finally {
+				this.running.decrementAndGet();
+			}
+		}
+
+		/** Lets {@code calls} held calls (now or later) through. */
+		public void release(int calls) {
+			this.gate.release(calls);
+		}
 
 		public String sleep(Nap nap) throws InterruptedException {
 			this.mostAtOnce.accumulateAndGet(this.running.incrementAndGet(), Math::max);

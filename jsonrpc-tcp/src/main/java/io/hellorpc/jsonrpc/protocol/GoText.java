@@ -1,0 +1,167 @@
+package io.hellorpc.jsonrpc.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Text as Go's {@code encoding/json} takes it in and gives it back, for the few places Jackson does
+ * otherwise: invalid UTF-8 and lone surrogates become U+FFFD (one per bad byte, as Go's
+ * {@code utf8.DecodeRune} decides), and a raw value echoed back (an id) is compacted with
+ * {@code <}, {@code >}, {@code &}, U+2028 and U+2029 escaped, as Go's encoder does with a
+ * {@code json.RawMessage}.
+ */
+final class GoText {
+
+	private static final byte[] REPLACEMENT = { (byte) 0xEF, (byte) 0xBF, (byte) 0xBD };
+
+	private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+	private GoText() {
+	}
+
+	/**
+	 * The bytes with every invalid UTF-8 sequence replaced as Go decodes it, or {@code null} when
+	 * they are valid UTF-8 already.
+	 */
+	static byte[] replaceInvalidUtf8(byte[] bytes, int offset, int length) {
+		ByteArrayOutputStream out = null;
+		int end = offset + length;
+		int i = offset;
+		int copiedUpTo = offset;
+		while (i < end) {
+			int b = bytes[i] & 0xFF;
+			if (b < 0x80) {
+				i++;
+				continue;
+			}
+			int size = validSequenceLength(bytes, i, end);
+			if (size > 0) {
+				i += size;
+				continue;
+			}
+			if (out == null) {
+				out = new ByteArrayOutputStream(length + 16);
+			}
+			out.write(bytes, copiedUpTo, i - copiedUpTo);
+			out.write(REPLACEMENT, 0, REPLACEMENT.length);
+			i++;
+			copiedUpTo = i;
+		}
+		if (out == null) {
+			return null;
+		}
+		out.write(bytes, copiedUpTo, end - copiedUpTo);
+		return out.toByteArray();
+	}
+
+	/** Length of the valid UTF-8 sequence starting at {@code i}, or 0 (Go's first-byte and accept ranges). */
+	private static int validSequenceLength(byte[] bytes, int i, int end) {
+		int b0 = bytes[i] & 0xFF;
+		int size;
+		int low = 0x80;
+		int high = 0xBF;
+		if (b0 >= 0xC2 && b0 <= 0xDF) {
+			size = 2;
+		}
+		else if (b0 >= 0xE0 && b0 <= 0xEF) {
+			size = 3;
+			if (b0 == 0xE0) {
+				low = 0xA0;
+			}
+			else if (b0 == 0xED) {
+				high = 0x9F; // no surrogates
+			}
+		}
+		else if (b0 >= 0xF0 && b0 <= 0xF4) {
+			size = 4;
+			if (b0 == 0xF0) {
+				low = 0x90;
+			}
+			else if (b0 == 0xF4) {
+				high = 0x8F;
+			}
+		}
+		else {
+			return 0;
+		}
+		if (i + size > end) {
+			return 0;
+		}
+		int b1 = bytes[i + 1] & 0xFF;
+		if (b1 < low || b1 > high) {
+			return 0;
+		}
+		for (int k = 2; k < size; k++) {
+			int b = bytes[i + k] & 0xFF;
+			if (b < 0x80 || b > 0xBF) {
+				return 0;
+			}
+		}
+		return size;
+	}
+
+	/** The string with each lone surrogate replaced by U+FFFD, or the string itself when it has none. */
+	static String replaceLoneSurrogates(String text) {
+		int length = text.length();
+		for (int i = 0; i < length; i++) {
+			if (Character.isSurrogate(text.charAt(i))) {
+				return replaceLoneSurrogates(text, i);
+			}
+		}
+		return text;
+	}
+
+	private static String replaceLoneSurrogates(String text, int from) {
+		StringBuilder out = new StringBuilder(text.length()).append(text, 0, from);
+		for (int i = from; i < text.length(); i++) {
+			char ch = text.charAt(i);
+			if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+				out.append(ch).append(text.charAt(++i));
+			}
+			else {
+				out.append(Character.isSurrogate(ch) ? '\uFFFD' : ch);
+			}
+		}
+		return out.toString();
+	}
+
+	/**
+	 * A raw JSON value as Go writes a {@code json.RawMessage}: whitespace between tokens dropped,
+	 * {@code <}, {@code >}, {@code &}, U+2028 and U+2029 inside strings escaped; all else as sent.
+	 */
+	static String compact(byte[] bytes, int offset, int length) {
+		StringBuilder out = new StringBuilder(length);
+		String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
+		boolean inString = false;
+		boolean escaped = false;
+		for (int i = 0; i < text.length(); i++) {
+			char ch = text.charAt(i);
+			if (inString) {
+				if (escaped) {
+					escaped = false;
+				}
+				else if (ch == '\\') {
+					escaped = true;
+				}
+				else if (ch == '"') {
+					inString = false;
+				}
+				else if (ch == '<' || ch == '>' || ch == '&' || ch == '\u2028' || ch == '\u2029') {
+					out.append("\\u").append(HEX[ch >> 12 & 0xF]).append(HEX[ch >> 8 & 0xF]).append(HEX[ch >> 4 & 0xF])
+						.append(HEX[ch & 0xF]);
+					continue;
+				}
+				out.append(ch);
+			}
+			else if (ch == '"') {
+				inString = true;
+				out.append(ch);
+			}
+			else if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') {
+				out.append(ch);
+			}
+		}
+		return out.toString();
+	}
+
+}

@@ -123,7 +123,7 @@ class GoWireDifferentialTests {
 				yield extra.size() == 1 && ours.size() == theirs.size() + 1 && extra.get(0)
 					.startsWith("{\"id\":null,\"result\":null,\"error\":\"jsonrpc: malformed message: ");
 			}
-			case BARE_NULL -> theirs.equals(List.of("{\"id\":null,\"result\":null,\"error\":\"rpc: service/method request ill-formed: \"}"))
+			case BARE_NULL -> theirs.equals(List.of("{\"id\":null,\"result\":null,\"error\":\"rpc: service/method request ill-formed: \"}\n"))
 					&& ours.size() == 1 && ours.get(0).contains("jsonrpc: malformed message: ");
 		};
 	}

@@ -1,6 +1,9 @@
 package io.hellorpc.jsonrpc.protocol;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,6 +20,27 @@ final class GoText {
 	private static final char[] HEX = "0123456789abcdef".toCharArray();
 
 	private GoText() {
+	}
+
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+	private static final long HIGH_BITS = 0x8080808080808080L;
+
+	/** Whether any byte is not ASCII: eight bytes a step, so plain ASCII messages cost next to nothing. */
+	static boolean hasNonAscii(byte[] bytes, int offset, int length) {
+		int i = offset;
+		int end = offset + length;
+		for (; i + 8 <= end; i += 8) {
+			if (((long) LONGS.get(bytes, i) & HIGH_BITS) != 0) {
+				return true;
+			}
+		}
+		for (; i < end; i++) {
+			if (bytes[i] < 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -117,8 +117,9 @@ public final class JsonRpcCodec {
 	}
 
 	/**
-	 * Parses the frame; if that fails on invalid UTF-8, parses it again with each bad byte as U+FFFD
-	 * (Go's reading), so valid text pays nothing for the repair.
+	 * Parses the frame as Go reads text: every invalid UTF-8 sequence (which the parser would refuse,
+	 * or take leniently, such as overlong forms) becomes U+FFFD first. Only frames with non-ASCII
+	 * bytes are checked.
 	 */
 	private static <T> T readGoText(ByteBuf frame, FrameParser<T> parser) {
 		byte[] bytes;
@@ -132,20 +133,19 @@ public final class JsonRpcCodec {
 			bytes = ByteBufUtil.getBytes(frame);
 			offset = 0;
 		}
+		if (GoText.hasNonAscii(bytes, offset, length)) {
+			byte[] repaired = GoText.replaceInvalidUtf8(bytes, offset, length);
+			if (repaired != null) {
+				bytes = repaired;
+				offset = 0;
+				length = repaired.length;
+			}
+		}
 		try {
 			return parser.parse(bytes, offset, length);
 		}
 		catch (JacksonException ex) {
-			byte[] repaired = GoText.replaceInvalidUtf8(bytes, offset, length);
-			if (repaired == null) {
-				throw malformed(ex, bytes, offset, length);
-			}
-			try {
-				return parser.parse(repaired, 0, repaired.length);
-			}
-			catch (JacksonException again) {
-				throw malformed(again, repaired, 0, repaired.length);
-			}
+			throw malformed(ex, bytes, offset, length);
 		}
 	}
 

@@ -117,6 +117,19 @@ public final class NettyRpcServer {
 		return (this.listener != null) ? (InetSocketAddress) this.listener.localAddress() : null;
 	}
 
+	/** Reply bytes written and not yet taken by peers, over all connections (an estimate; for tests). */
+	long pendingOutboundBytes() {
+		ChannelGroup open = this.connections;
+		long total = 0;
+		if (open != null) {
+			for (Channel connection : open) {
+				var buffer = connection.unsafe().outboundBuffer();
+				total += (buffer != null) ? buffer.totalPendingWriteBytes() : 0;
+			}
+		}
+		return total;
+	}
+
 	public RpcServerActivity activity() {
 		return this.activity;
 	}

@@ -124,7 +124,7 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 			dispatchWaiting(ctx);
 		}
 		else {
-			this.activity.readingPaused();
+			this.activity.pausedReading();
 		}
 		updateReading(ctx);
 		ctx.fireChannelWritabilityChanged();

@@ -43,6 +43,8 @@ public final class RpcServerActivity {
 
 	private final Counter readingPaused;
 
+	private final AtomicLong readingPausedCount = new AtomicLong();
+
 	private final Counter[] rejectedMessages = new Counter[RejectReason.values().length];
 
 	public RpcServerActivity(MeterRegistry registry) {
@@ -109,13 +111,19 @@ public final class RpcServerActivity {
 		this.internalErrors.incrementAndGet();
 	}
 
-	void readingPaused() {
+	void pausedReading() {
 		this.readingPaused.increment();
+		this.readingPausedCount.incrementAndGet();
 	}
 
 	/** Failures of the server's own code so far: each one is a bug (the fuzz tests require none). */
 	public long internalErrors() {
 		return this.internalErrors.get();
+	}
+
+	/** Times a connection stopped being read because its peer did not take its replies. */
+	public long readingPaused() {
+		return this.readingPausedCount.get();
 	}
 
 	public int openConnections() {

@@ -2,6 +2,7 @@ package io.hellorpc.jsonrpc.server;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.hellorpc.jsonrpc.support.RawConnection;
 import io.hellorpc.jsonrpc.support.RunningServer;
@@ -105,6 +106,55 @@ class RpcServerLimitsTests {
 			await().until(() -> server.bean(NettyRpcServer.class).activity().openConnections() == 1);
 			sleeper.release(1);
 			assertThat(busy.readLine()).contains("still here");
+		}
+	}
+
+	@Test
+	void theLimitIsPerMessageSoFortyPipelined400KbCallsUnderA1MbLimitAreAllAnswered() throws Exception {
+		String name = "x".repeat(400_000);
+		String call = "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"" + name + "\"}],\"id\":0}";
+		try (RunningServer server = RunningServer.start("rpc.server.max-message-size=1MB");
+				RawConnection connection = server.connect()) {
+			// Written in one go from another thread: replies must be read while the calls are still being sent.
+			CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> connection.send(call.repeat(40)));
+			for (int i = 0; i < 40; i++) {
+				assertThat(connection.readLine()).startsWith("{\"id\":0,\"result\":{\"Message\":\"Hello xxx").endsWith("\"},\"error\":null}");
+			}
+			sent.get();
+		}
+	}
+
+	@Test
+	void aPeerThatNeverReadsItsRepliesHoldsABoundedAmountOfServerMemory() throws Exception {
+		String call = "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"" + "y".repeat(100_000) + "\"}],\"id\":0}";
+		try (RunningServer server = RunningServer.start("rpc.server.outbound-high-water-mark=256KB",
+				"rpc.server.max-calls-in-flight-per-connection=4")) {
+			NettyRpcServer listener = server.bean(NettyRpcServer.class);
+			RawConnection hog = server.connect();
+			// Sends until its own socket blocks (the server stopped reading it); closing it ends the thread.
+			Thread sender = new Thread(() -> {
+				try {
+					for (int i = 0; i < 2_000; i++) {
+						hog.send(call);
+					}
+				}
+				catch (RuntimeException ex) {
+					// closed by the test
+				}
+			});
+			sender.start();
+			await().until(() -> listener.activity().readingPaused() > 0);
+			// What stays queued: up to the high-water mark, plus the replies of the calls that were running.
+			long bound = 256 * 1024 + 4 * 100_200;
+			assertThat(listener.pendingOutboundBytes()).isPositive().isLessThanOrEqualTo(bound);
+			try (RawConnection other = server.connect()) {
+				other.send(HELLO);
+				assertThat(other.readLine()).contains("Hello ciro");
+			}
+			assertThat(listener.pendingOutboundBytes()).isLessThanOrEqualTo(bound);
+			hog.close();
+			sender.join(10_000);
+			assertThat(sender.isAlive()).isFalse();
 		}
 	}
 

@@ -1,10 +1,7 @@
 package io.hellorpc.jsonrpc.client;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.MalformedMessageException;
@@ -14,14 +11,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.PlatformDependent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
  * One open connection shared by many calls, as Go's {@code rpc.Client}: each call is written with
- * its own id and completed by the reply that carries it, in whatever order replies come. When the
- * connection drops, every call still waiting fails at once.
+ * its own id and settled by the reply that carries it, in whatever order replies come. Callers'
+ * requests (encoded on their own threads) meet in a lock-free queue that the event loop drains
+ * into one buffer and one flush, however many callers wrote meanwhile. When the connection drops,
+ * every call handed to it fails at once.
  */
 final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
@@ -31,13 +30,18 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	private final String address;
 
-	private final Map<Long, CompletableFuture<RpcResponse>> pending = new ConcurrentHashMap<>();
+	private final PendingCalls calls;
+
+	private final Queue<PendingCall> outbound = PlatformDependent.newMpscQueue();
+
+	private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
 	private volatile Channel channel;
 
-	RpcClientConnection(JsonRpcCodec codec, String address) {
+	RpcClientConnection(JsonRpcCodec codec, String address, PendingCalls calls) {
 		this.codec = codec;
 		this.address = address;
+		this.calls = calls;
 	}
 
 	boolean isOpen() {
@@ -45,26 +49,38 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		return channel != null && channel.isActive();
 	}
 
-	/** Writes one call; the future completes with its reply, or fails with a typed {@link RpcException}. */
-	CompletableFuture<RpcResponse> send(long id, String method, Object param, Duration timeout) {
-		CompletableFuture<RpcResponse> reply = new CompletableFuture<>();
+	/** Queues the call for writing; the event loop writes it with whatever else is queued. */
+	void send(PendingCall call) {
+		call.connection = this;
+		this.outbound.add(call);
+		if (this.drainScheduled.compareAndSet(false, true)) {
+			this.channel.eventLoop().execute(this::drain);
+		}
+	}
+
+	/** On the event loop: every queued request into one buffer, one write, one flush. */
+	private void drain() {
+		this.drainScheduled.set(false);
 		Channel channel = this.channel;
-		ByteBuf request = this.codec.writeRequest(channel.alloc(), RpcId.of(id), method, param);
-		this.pending.put(id, reply);
-		ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
-			if (this.pending.remove(id, reply)) {
-				reply.completeExceptionally(new RpcTimeoutException(
-						method + " to " + this.address + " got no reply within " + timeout.toMillis() + " ms"));
+		ByteBuf batch = null;
+		PendingCall call;
+		while ((call = this.outbound.poll()) != null) {
+			if (call.isDone()) {
+				continue; // timed out before it was written: it never reaches the wire
 			}
-		}, timeout.toNanos(), TimeUnit.NANOSECONDS);
-		reply.whenComplete((response, failure) -> timer.cancel(false));
-		channel.writeAndFlush(request).addListener((future) -> {
-			if (!future.isSuccess() && this.pending.remove(id, reply)) {
-				reply.completeExceptionally(new RpcConnectionException(
-						"cannot send " + method + " to " + this.address + ": " + future.cause().getMessage(), future.cause()));
+			if (!channel.isActive()) {
+				this.calls.fail(call, closed());
+				continue;
 			}
-		});
-		return reply;
+			if (batch == null) {
+				batch = channel.alloc().ioBuffer(Math.max(256, call.request.length));
+			}
+			batch.writeBytes(call.request);
+		}
+		if (batch != null) {
+			// A failed write closes the channel, and channelInactive fails the calls it carried.
+			channel.writeAndFlush(batch, channel.voidPromise());
+		}
 	}
 
 	void close() {
@@ -83,9 +99,9 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 	@Override
 	protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
 		RpcResponse response = this.codec.readResponse(frame);
-		CompletableFuture<RpcResponse> reply = this.pending.remove(callId(response.id()));
-		if (reply != null) {
-			reply.complete(response);
+		PendingCall call = this.calls.take(callId(response.id()));
+		if (call != null) {
+			call.settle(response);
 		}
 		else if (logger.isDebugEnabled()) {
 			// A call that timed out, or a reply to no call of ours: nobody waits for it.
@@ -95,25 +111,21 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
-		failAll("connection to " + this.address + " closed", null);
+		this.calls.failAll((call) -> call.connection == this, (call) -> closed());
 		ctx.fireChannelInactive();
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		String problem = (cause instanceof MalformedMessageException) ? cause.getMessage()
-				: (cause.getMessage() != null) ? cause.getMessage() : cause.toString();
-		failAll("connection to " + this.address + " broken: " + problem, cause);
+		String problem = (cause instanceof MalformedMessageException || cause.getCause() == null) ? cause.getMessage()
+				: cause.getCause().getMessage();
+		this.calls.failAll((call) -> call.connection == this, (call) -> new RpcConnectionException(
+				"connection to " + this.address + " broken: " + (problem != null ? problem : cause.toString()), cause));
 		ctx.close();
 	}
 
-	private void failAll(String message, Throwable cause) {
-		for (Long id : this.pending.keySet()) {
-			CompletableFuture<RpcResponse> reply = this.pending.remove(id);
-			if (reply != null) {
-				reply.completeExceptionally(new RpcConnectionException(message, cause));
-			}
-		}
+	private RpcConnectionException closed() {
+		return new RpcConnectionException("connection to " + this.address + " closed");
 	}
 
 	private static long callId(RpcId id) {

@@ -3,7 +3,9 @@ package io.hellorpc.jsonrpc.client;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
@@ -14,15 +16,18 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Opens the one connection a template's calls share: lazily, on the first call, and again on the
- * next call after it dropped. Owns the template's event loop.
+ * next call after it dropped. Owns the template's event loop, which also sweeps the calls'
+ * deadlines.
  */
 final class RpcConnector {
+
+	/** How often deadlines are checked: a timed-out async call fails at most this late. */
+	private static final long SWEEP_MILLIS = 10;
 
 	private final String host;
 
@@ -30,19 +35,19 @@ final class RpcConnector {
 
 	private final String address;
 
-	private final JsonRpcCodec codec;
-
 	private final EventLoopGroup eventLoop;
 
 	private final Bootstrap bootstrap;
 
-	private volatile CompletableFuture<RpcClientConnection> connection;
+	private final ScheduledFuture<?> sweeper;
 
-	RpcConnector(String host, int port, Duration connectTimeout, int maxMessageSize, JsonRpcCodec codec) {
+	private final AtomicReference<CompletableFuture<RpcClientConnection>> connection = new AtomicReference<>();
+
+	RpcConnector(String host, int port, Duration connectTimeout, int maxMessageSize, JsonRpcCodec codec,
+			PendingCalls calls) {
 		this.host = host;
 		this.port = port;
 		this.address = host + ":" + port;
-		this.codec = codec;
 		this.eventLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rpc-client", true),
 				NioIoHandler.newFactory());
 		this.bootstrap = new Bootstrap().group(this.eventLoop)
@@ -52,30 +57,32 @@ final class RpcConnector {
 			.handler(new ChannelInitializer<SocketChannel>() {
 				@Override
 				protected void initChannel(SocketChannel channel) {
-					// In the order bytes travel: flush coalescing, framing (bounded), replies.
+					// In the order bytes travel: framing (bounded), replies.
 					channel.pipeline()
-						.addLast(new FlushConsolidationHandler(64, true))
 						.addLast(new JsonFrameDecoder(maxMessageSize))
-						.addLast(new RpcClientConnection(codec, RpcConnector.this.address));
+						.addLast(new RpcClientConnection(codec, RpcConnector.this.address, calls));
 				}
 			});
+		this.sweeper = this.eventLoop.next()
+			.scheduleAtFixedRate(() -> calls.sweep(System.nanoTime()), SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	String address() {
 		return this.address;
 	}
 
-	/** The open connection, or the one being opened; a failed or dropped one is replaced. */
+	/** The open connection, or the one being opened; a failed or dropped one is replaced. Lock-free. */
 	CompletableFuture<RpcClientConnection> connection() {
-		CompletableFuture<RpcClientConnection> current = this.connection;
-		if (isUsable(current)) {
-			return current;
-		}
-		synchronized (this) {
-			if (!isUsable(this.connection)) {
-				this.connection = connect();
+		while (true) {
+			CompletableFuture<RpcClientConnection> current = this.connection.get();
+			if (isUsable(current)) {
+				return current;
 			}
-			return this.connection;
+			CompletableFuture<RpcClientConnection> opening = new CompletableFuture<>();
+			if (this.connection.compareAndSet(current, opening)) {
+				connect(opening);
+				return opening;
+			}
 		}
 	}
 
@@ -85,16 +92,15 @@ final class RpcConnector {
 	}
 
 	void close() {
-		synchronized (this) {
-			if (isUsable(this.connection) && this.connection.isDone()) {
-				this.connection.join().close();
-			}
+		this.sweeper.cancel(false);
+		CompletableFuture<RpcClientConnection> current = this.connection.get();
+		if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+			current.join().close();
 		}
 		this.eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
 	}
 
-	private CompletableFuture<RpcClientConnection> connect() {
-		CompletableFuture<RpcClientConnection> opened = new CompletableFuture<>();
+	private void connect(CompletableFuture<RpcClientConnection> opened) {
 		ChannelFuture connecting = this.bootstrap.connect(this.host, this.port);
 		connecting.addListener((future) -> {
 			if (future.isSuccess()) {
@@ -105,7 +111,6 @@ final class RpcConnector {
 						"cannot reach " + this.address + ": " + reason(future.cause()), future.cause()));
 			}
 		});
-		return opened;
 	}
 
 	/** The cause without the address Netty appends, which the message already names. */

@@ -3,14 +3,18 @@ package io.hellorpc.jsonrpc.client;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.hellorpc.jsonrpc.observation.RpcObservationContext;
 import io.hellorpc.jsonrpc.observation.RpcObservationConvention;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
+import io.hellorpc.jsonrpc.protocol.RpcId;
 import io.hellorpc.jsonrpc.protocol.RpcResponse;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.util.internal.ThreadExecutorMap;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 
@@ -18,13 +22,21 @@ import org.springframework.core.ParameterizedTypeReference;
 
 /**
  * Calls JSON-RPC methods ({@code Service.Method}) on one server, over one shared connection, as
- * Go's {@code rpc.Client} does, but every call has a deadline. Failures are unchecked and typed:
- * {@link RpcRemoteException} (the server's error text), {@link RpcTimeoutException},
- * {@link RpcConnectionException}. Build one with {@link RpcTemplateBuilder}; thread-safe.
+ * Go's {@code rpc.Client} does, but every call has a deadline, counted from the moment the call is
+ * made: connecting, waiting for the connection, writing and the reply all count against it.
+ * Failures are unchecked and typed: {@link RpcRemoteException} (the server's error text),
+ * {@link RpcTimeoutException}, {@link RpcConnectionException}.
+ * <p>
+ * Futures from {@code callAsync} complete on the template's executor (virtual threads on Java
+ * 21+, else a pool of daemon threads, unless the builder was given one), never on the I/O thread,
+ * so a callback may make blocking calls of its own. A blocking call made on an I/O thread fails at
+ * once instead of hanging. Build one with {@link RpcTemplateBuilder}; thread-safe.
  */
 public class RpcTemplate implements AutoCloseable {
 
 	private final RpcConnector connector;
+
+	private final PendingCalls calls;
 
 	private final JsonRpcCodec codec;
 
@@ -32,13 +44,24 @@ public class RpcTemplate implements AutoCloseable {
 
 	private final ObservationRegistry observations;
 
+	private final Executor executor;
+
+	/** The executor to shut down on close, when the template made it. */
+	private final ExecutorService ownExecutor;
+
 	private final AtomicLong ids = new AtomicLong();
 
-	RpcTemplate(RpcConnector connector, JsonRpcCodec codec, Duration timeout, ObservationRegistry observations) {
+	private volatile boolean closed;
+
+	RpcTemplate(RpcConnector connector, PendingCalls calls, JsonRpcCodec codec, Duration timeout,
+			ObservationRegistry observations, Executor executor, ExecutorService ownExecutor) {
 		this.connector = connector;
+		this.calls = calls;
 		this.codec = codec;
 		this.timeout = timeout;
 		this.observations = observations;
+		this.executor = executor;
+		this.ownExecutor = ownExecutor;
 	}
 
 	/** Calls {@code method} with {@code request} and waits, at most the template's timeout, for the result. */
@@ -48,7 +71,7 @@ public class RpcTemplate implements AutoCloseable {
 
 	/** As {@link #call(String, Object, Class)}, with this call's own timeout. */
 	public <T> T call(String method, Object request, Class<T> resultType, Duration timeout) {
-		return await(callAsync(method, request, resultType, timeout));
+		return callBlocking(method, request, this.codec.type(resultType), timeout);
 	}
 
 	/** Calls {@code method} for a generic result type, such as {@code List<Response>}. */
@@ -57,7 +80,7 @@ public class RpcTemplate implements AutoCloseable {
 	}
 
 	public <T> T call(String method, Object request, ParameterizedTypeReference<T> resultType, Duration timeout) {
-		return await(callAsync(method, request, resultType, timeout));
+		return callBlocking(method, request, this.codec.type(resultType.getType()), timeout);
 	}
 
 	/** Calls without waiting; the future fails with one of the {@link RpcException}s. */
@@ -66,7 +89,7 @@ public class RpcTemplate implements AutoCloseable {
 	}
 
 	public <T> CompletableFuture<T> callAsync(String method, Object request, Class<T> resultType, Duration timeout) {
-		return send(method, request, this.codec.type(resultType), timeout);
+		return callAsync(method, request, this.codec.type(resultType), timeout);
 	}
 
 	public <T> CompletableFuture<T> callAsync(String method, Object request, ParameterizedTypeReference<T> resultType) {
@@ -75,7 +98,7 @@ public class RpcTemplate implements AutoCloseable {
 
 	public <T> CompletableFuture<T> callAsync(String method, Object request, ParameterizedTypeReference<T> resultType,
 			Duration timeout) {
-		return send(method, request, this.codec.type(resultType.getType()), timeout);
+		return callAsync(method, request, this.codec.type(resultType.getType()), timeout);
 	}
 
 	/** {@code host:port} of the server this template calls. */
@@ -83,29 +106,104 @@ public class RpcTemplate implements AutoCloseable {
 		return this.connector.address();
 	}
 
+	/** Calls made and not yet settled (for tests: a settled call leaves nothing behind). */
+	int pendingCalls() {
+		return this.calls.size();
+	}
+
 	/** Closes the connection and the template's event loop; calls still waiting fail. */
 	@Override
 	public void close() {
+		this.closed = true;
+		this.calls.failAll((call) -> true, (call) -> closedFailure());
 		this.connector.close();
+		if (this.ownExecutor != null) {
+			this.ownExecutor.shutdown();
+		}
 	}
 
-	private <T> CompletableFuture<T> send(String method, Object request, JavaType resultType, Duration timeout) {
+	private <T> T callBlocking(String method, Object request, JavaType resultType, Duration timeout) {
+		if (ThreadExecutorMap.currentExecutor() != null) {
+			throw new IllegalStateException("RpcTemplate.call waits for the reply, and " + Thread.currentThread().getName()
+					+ " is an I/O thread that must never wait: use callAsync there");
+		}
+		Observation observation = observe(method);
+		try {
+			long id = this.ids.getAndIncrement();
+			PendingCall call = PendingCall.blocking(id, method, encode(id, method, request), deadline(timeout),
+					timeout.toMillis(), address());
+			send(call);
+			T result = result(method, call.await(() -> this.calls.remove(call)), resultType);
+			observation.stop();
+			return result;
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			observation.stop();
+			throw ex;
+		}
+	}
+
+	private <T> CompletableFuture<T> callAsync(String method, Object request, JavaType resultType, Duration timeout) {
+		Observation observation = observe(method);
+		CompletableFuture<RpcResponse> reply = new CompletableFuture<>();
+		try {
+			long id = this.ids.getAndIncrement();
+			send(PendingCall.async(id, method, encode(id, method, request), deadline(timeout), timeout.toMillis(),
+					address(), this.executor, reply));
+		}
+		catch (RpcException ex) {
+			reply.completeExceptionally(ex);
+		}
+		return reply.thenApply((response) -> this.<T>result(method, response, resultType))
+			.whenComplete((value, failure) -> {
+				if (failure != null) {
+					observation.error(unwrap(failure));
+				}
+				observation.stop();
+			});
+	}
+
+	/** Hands the call to the open connection, or to the one being opened once it is. */
+	private void send(PendingCall call) {
+		if (this.closed) {
+			throw closedFailure();
+		}
+		this.calls.add(call);
+		CompletableFuture<RpcClientConnection> connection = this.connector.connection();
+		if (connection.isDone() && !connection.isCompletedExceptionally()) {
+			connection.join().send(call);
+			return;
+		}
+		connection.whenComplete((open, failure) -> {
+			if (failure != null) {
+				Throwable cause = unwrap(failure);
+				this.calls.fail(call, new RpcConnectionException(cause.getMessage(), cause.getCause()));
+			}
+			else {
+				open.send(call);
+			}
+		});
+	}
+
+	private byte[] encode(long id, String method, Object request) {
+		try {
+			return this.codec.encodeRequest(RpcId.of(id), method, request);
+		}
+		catch (JacksonException ex) {
+			throw new RpcException("cannot write the request of " + method + ": " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	private Observation observe(String method) {
+		if (this.observations.isNoop()) {
+			return Observation.NOOP;
+		}
 		RpcObservationContext context = new RpcObservationContext();
 		int dot = method.lastIndexOf('.');
 		context.setServiceMethod((dot > 0) ? method.substring(0, dot) : method, method.substring(dot + 1));
-		Observation observation = Observation
-			.createNotStarted(null, RpcObservationConvention.CLIENT, () -> context, this.observations)
+		return Observation.createNotStarted(null, RpcObservationConvention.CLIENT, () -> context, this.observations)
 			.start();
-		long id = this.ids.getAndIncrement();
-		CompletableFuture<T> result = this.connector.connection()
-			.thenCompose((connection) -> connection.send(id, method, request, timeout))
-			.thenApply((response) -> this.<T>result(method, response, resultType));
-		return result.whenComplete((value, failure) -> {
-			if (failure != null) {
-				observation.error(unwrap(failure));
-			}
-			observation.stop();
-		});
 	}
 
 	private <T> T result(String method, RpcResponse response, JavaType resultType) {
@@ -124,17 +222,12 @@ public class RpcTemplate implements AutoCloseable {
 		}
 	}
 
-	private static <T> T await(CompletableFuture<T> future) {
-		try {
-			return future.join();
-		}
-		catch (CompletionException ex) {
-			Throwable cause = unwrap(ex);
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw new RpcException(cause.getMessage(), cause);
-		}
+	private RpcConnectionException closedFailure() {
+		return new RpcConnectionException("RpcTemplate for " + address() + " is closed");
+	}
+
+	private static long deadline(Duration timeout) {
+		return System.nanoTime() + timeout.toNanos();
 	}
 
 	private static Throwable unwrap(Throwable failure) {

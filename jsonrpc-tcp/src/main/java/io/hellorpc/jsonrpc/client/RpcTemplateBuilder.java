@@ -1,6 +1,10 @@
 package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.hellorpc.jsonrpc.protocol.GoJson;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
@@ -28,14 +32,16 @@ public final class RpcTemplateBuilder {
 
 	private final ObservationRegistry observations;
 
+	private final Executor executor;
+
 	/** A builder with {@code rpc.client.*}'s defaults: localhost:1337, 2 s to connect, 10 s a call. */
 	public RpcTemplateBuilder() {
 		this("localhost", 1337, Duration.ofSeconds(2), Duration.ofSeconds(10), DataSize.ofMegabytes(16),
-				new JsonRpcCodec(GoJson.mapper()), ObservationRegistry.NOOP);
+				new JsonRpcCodec(GoJson.mapper()), ObservationRegistry.NOOP, null);
 	}
 
 	private RpcTemplateBuilder(String host, int port, Duration connectTimeout, Duration timeout, DataSize maxMessageSize,
-			JsonRpcCodec codec, ObservationRegistry observations) {
+			JsonRpcCodec codec, ObservationRegistry observations, Executor executor) {
 		this.host = host;
 		this.port = port;
 		this.connectTimeout = connectTimeout;
@@ -43,46 +49,75 @@ public final class RpcTemplateBuilder {
 		this.maxMessageSize = maxMessageSize;
 		this.codec = codec;
 		this.observations = observations;
+		this.executor = executor;
 	}
 
 	/** Takes every setting of {@code rpc.client.*}. */
 	public RpcTemplateBuilder properties(RpcClientProperties properties) {
 		return new RpcTemplateBuilder(properties.host(), properties.port(), properties.connectTimeout(),
-				properties.timeout(), properties.maxMessageSize(), this.codec, this.observations);
+				properties.timeout(), properties.maxMessageSize(), this.codec, this.observations, this.executor);
 	}
 
 	public RpcTemplateBuilder address(String host, int port) {
 		return new RpcTemplateBuilder(host, port, this.connectTimeout, this.timeout, this.maxMessageSize, this.codec,
-				this.observations);
+				this.observations, this.executor);
 	}
 
 	public RpcTemplateBuilder connectTimeout(Duration connectTimeout) {
 		return new RpcTemplateBuilder(this.host, this.port, connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, this.observations);
+				this.codec, this.observations, this.executor);
 	}
 
 	/** The deadline of calls that set none of their own. */
 	public RpcTemplateBuilder timeout(Duration timeout) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, timeout, this.maxMessageSize,
-				this.codec, this.observations);
+				this.codec, this.observations, this.executor);
 	}
 
 	public RpcTemplateBuilder codec(JsonRpcCodec codec) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				codec, this.observations);
+				codec, this.observations, this.executor);
 	}
 
 	/** Where calls are observed ({@code rpc.client.requests}); none by default. */
 	public RpcTemplateBuilder observationRegistry(ObservationRegistry observations) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, observations);
+				this.codec, observations, this.executor);
+	}
+
+	/**
+	 * Where {@code callAsync} futures complete and so where their callbacks run. By default each
+	 * template has its own: virtual threads on Java 21+, else a pool of daemon threads that grows
+	 * as callbacks block; either is shut down with the template. One given here is not.
+	 */
+	public RpcTemplateBuilder executor(Executor executor) {
+		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
+				this.codec, this.observations, executor);
 	}
 
 	/** A new template; it connects on its first call. Close it (or let the context do so) when done. */
 	public RpcTemplate build() {
+		PendingCalls calls = new PendingCalls();
 		RpcConnector connector = new RpcConnector(this.host, this.port, this.connectTimeout,
-				(int) this.maxMessageSize.toBytes(), this.codec);
-		return new RpcTemplate(connector, this.codec, this.timeout, this.observations);
+				(int) this.maxMessageSize.toBytes(), this.codec, calls);
+		ExecutorService own = (this.executor != null) ? null : defaultExecutor();
+		return new RpcTemplate(connector, calls, this.codec, this.timeout, this.observations,
+				(own != null) ? own : this.executor, own);
+	}
+
+	/** Virtual threads where the JDK has them (21+; looked up, since this is compiled for 17), else daemon threads. */
+	private static ExecutorService defaultExecutor() {
+		try {
+			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+		}
+		catch (ReflectiveOperationException ex) {
+			AtomicInteger count = new AtomicInteger();
+			return Executors.newCachedThreadPool((task) -> {
+				Thread thread = new Thread(task, "rpc-client-callback-" + count.incrementAndGet());
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.hellorpc.jsonrpc.protocol;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 
@@ -192,27 +193,22 @@ public final class JsonRpcCodec {
 		}
 	}
 
-	/** Writes {@code {"method":…,"params":[param],"id":…}} and a newline, as Go's client does. */
-	public ByteBuf writeRequest(ByteBufAllocator allocator, RpcId id, String method, Object param) {
-		ByteBuf buffer = allocator.buffer();
-		try {
-			try (JsonGenerator generator = generator(buffer)) {
-				generator.writeStartObject();
-				generator.writeStringProperty("method", method);
-				generator.writeName("params");
-				generator.writeStartArray();
-				generator.writePOJO(param);
-				generator.writeEndArray();
-				generator.writeName("id");
-				generator.writeRawValue(id.json());
-				generator.writeEndObject();
-			}
-			return buffer.writeByte(NEWLINE);
+	/** {@code {"method":…,"params":[param],"id":…}} and a newline, as Go's client writes it, as bytes. */
+	public byte[] encodeRequest(RpcId id, String method, Object param) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+		try (JsonGenerator generator = this.mapper.createGenerator(out)) {
+			generator.writeStartObject();
+			generator.writeStringProperty("method", method);
+			generator.writeName("params");
+			generator.writeStartArray();
+			generator.writePOJO(param);
+			generator.writeEndArray();
+			generator.writeName("id");
+			generator.writeRawValue(id.json());
+			generator.writeEndObject();
 		}
-		catch (RuntimeException ex) {
-			buffer.release();
-			throw ex;
-		}
+		out.write(NEWLINE);
+		return out.toByteArray();
 	}
 
 	public JavaType type(Type type) {

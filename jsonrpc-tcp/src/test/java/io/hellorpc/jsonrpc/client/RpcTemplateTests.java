@@ -1,24 +1,38 @@
 package io.hellorpc.jsonrpc.client;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import io.hellorpc.jsonrpc.server.NettyRpcServer;
 import io.hellorpc.jsonrpc.support.RefusingPort;
 import io.hellorpc.jsonrpc.support.RunningServer;
-import io.hellorpc.jsonrpc.support.TestServices.Nap;
+import io.hellorpc.jsonrpc.support.TestServices;
 import io.hellorpc.jsonrpc.support.TestServices.Request;
 import io.hellorpc.jsonrpc.support.TestServices.Response;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.internal.ThreadExecutorMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import org.springframework.core.ParameterizedTypeReference;
 
@@ -76,13 +90,151 @@ class RpcTemplateTests {
 	}
 
 	@Test
-	void aCallPastItsTimeoutFailsAndItsLateReplyIsDiscarded() {
+	void aCallPastItsTimeoutFailsLeavesNoTraceAndItsLateReplyIsDiscarded() {
 		try (RunningServer server = RunningServer.start(); RpcTemplate rpc = template(server.port())) {
+			TestServices.Sleeper sleeper = server.bean(TestServices.Sleeper.class);
+			// Held by the server until after the deadline: no clock race decides the outcome.
 			assertThatExceptionOfType(RpcTimeoutException.class)
-				.isThrownBy(() -> rpc.call("Slow.Sleep", new Nap(600, "late"), String.class, Duration.ofMillis(100)))
-				.withMessage("Slow.Sleep to 127.0.0.1:" + server.port() + " got no reply within 100 ms");
-			CompletableFuture<String> next = rpc.callAsync("Slow.Sleep", new Nap(900, "next"), String.class);
-			assertThat(next.join()).isEqualTo("next");
+				.isThrownBy(() -> rpc.call("Slow.Hold", "late", String.class, Duration.ofMillis(100)))
+				.withMessage("Slow.Hold to 127.0.0.1:" + server.port() + " got no reply within 100 ms");
+			assertThat(rpc.pendingCalls()).isZero();
+			CompletableFuture<String> async = rpc.callAsync("Slow.Hold", "late too", String.class, Duration.ofMillis(100));
+			assertThat(async).failsWithin(Duration.ofSeconds(10))
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(RpcTimeoutException.class);
+			assertThat(rpc.pendingCalls()).isZero();
+			sleeper.release(2);
+			assertThat(rpc.call("Handler.Execute", new Request("next"), Response.class)).isEqualTo(new Response("Hello next"));
+		}
+	}
+
+	@Test
+	void aBlockingCallInsideACallbackCompletesAndTheTemplateKeepsWorking() {
+		try (RunningServer server = RunningServer.start(); RpcTemplate rpc = template(server.port())) {
+			CompletableFuture<Response> nested = rpc.callAsync("Handler.Execute", new Request("a"), Response.class)
+				.thenApply((first) -> rpc.call("Handler.Execute", new Request(first.message()), Response.class));
+			assertThat(nested).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(new Response("Hello Hello a"));
+			assertThat(rpc.call("Handler.Execute", new Request("after"), Response.class)).isEqualTo(new Response("Hello after"));
+		}
+	}
+
+	@Test
+	void callbacksNeverRunOnAnIoThread() {
+		try (RunningServer server = RunningServer.start(); RpcTemplate rpc = template(server.port())) {
+			List<CompletableFuture<Boolean>> onIoThread = IntStream.range(0, 50)
+				.mapToObj((i) -> rpc.callAsync("Handler.Execute", new Request("n" + i), Response.class)
+					.thenApply((response) -> ThreadExecutorMap.currentExecutor() != null))
+				.toList();
+			assertThat(onIoThread).allSatisfy((future) -> assertThat(future).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(false));
+		}
+	}
+
+	@Test
+	void aBlockingCallOnAnIoThreadFailsAtOnceInsteadOfHanging() throws Exception {
+		EventLoopGroup ioThreads = new DefaultEventLoopGroup(1);
+		try (RunningServer server = RunningServer.start(); RpcTemplate rpc = template(server.port())) {
+			Future<Response> onIoThread = ioThreads.submit(() -> rpc.call("Handler.Execute", new Request("x"), Response.class));
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> onIoThread.get(10, TimeUnit.SECONDS))
+				.havingCause()
+				.isInstanceOf(IllegalStateException.class)
+				.withMessageContaining("is an I/O thread that must never wait: use callAsync there");
+			assertThat(rpc.call("Handler.Execute", new Request("y"), Response.class)).isEqualTo(new Response("Hello y"));
+		}
+		finally {
+			ioThreads.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void theDeadlineCoversConnectingToAListenerThatNeverAccepts() throws Exception {
+		try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			List<Socket> backlog = fillBacklog(listener.getLocalPort());
+			try (RpcTemplate rpc = new RpcTemplateBuilder().address("127.0.0.1", listener.getLocalPort())
+				.connectTimeout(Duration.ofSeconds(60))
+				.build()) {
+				long started = System.nanoTime();
+				assertThatExceptionOfType(RpcTimeoutException.class)
+					.isThrownBy(() -> rpc.call("Handler.Execute", new Request("x"), Response.class, Duration.ofMillis(200)))
+					.withMessage("Handler.Execute to 127.0.0.1:" + listener.getLocalPort() + " got no reply within 200 ms");
+				// The call's own deadline ended it, not the 60 s connect timeout.
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+				CompletableFuture<Response> async = rpc.callAsync("Handler.Execute", new Request("x"), Response.class,
+						Duration.ofMillis(200));
+				assertThat(async).failsWithin(Duration.ofSeconds(30))
+					.withThrowableOfType(ExecutionException.class)
+					.havingCause()
+					.isInstanceOf(RpcTimeoutException.class);
+				assertThat(rpc.pendingCalls()).isZero();
+			}
+			finally {
+				for (Socket socket : backlog) {
+					socket.close();
+				}
+			}
+		}
+	}
+
+	/** Connects until the listener's accept queue is full and a connection attempt goes unanswered. */
+	private static List<Socket> fillBacklog(int port) throws IOException {
+		List<Socket> sockets = new ArrayList<>();
+		for (int i = 0; i < 64; i++) {
+			Socket socket = new Socket();
+			try {
+				socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+				sockets.add(socket);
+			}
+			catch (SocketTimeoutException ex) {
+				socket.close();
+				return sockets;
+			}
+		}
+		throw new IllegalStateException("the listener's backlog never filled");
+	}
+
+	@Test
+	void closingTheTemplateFailsTheCallsStillWaiting() {
+		try (RunningServer server = RunningServer.start()) {
+			RpcTemplate rpc = template(server.port());
+			CompletableFuture<String> waiting = rpc.callAsync("Slow.Hold", "never", String.class);
+			await().until(() -> server.bean(TestServices.Sleeper.class).running() == 1);
+			rpc.close();
+			assertThat(waiting).failsWithin(Duration.ofSeconds(10))
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(RpcConnectionException.class)
+				.withMessage("RpcTemplate for 127.0.0.1:" + server.port() + " is closed");
+			assertThatExceptionOfType(RpcConnectionException.class)
+				.isThrownBy(() -> rpc.call("Handler.Execute", new Request("x"), Response.class));
+			server.bean(TestServices.Sleeper.class).release(1);
+		}
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void tenThousandVirtualThreadsShareOneTemplate() throws Exception {
+		try (RunningServer server = RunningServer.start(); RpcTemplate rpc = template(server.port())) {
+			Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+			ThreadFactory virtual = (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
+			AtomicInteger right = new AtomicInteger();
+			List<Thread> threads = new ArrayList<>();
+			for (int i = 0; i < 10_000; i++) {
+				String name = "v" + i;
+				Thread thread = virtual.newThread(() -> {
+					if (rpc.call("Handler.Execute", new Request(name), Response.class, Duration.ofMinutes(2))
+						.equals(new Response("Hello " + name))) {
+						right.incrementAndGet();
+					}
+				});
+				threads.add(thread);
+				thread.start();
+			}
+			for (Thread thread : threads) {
+				thread.join();
+			}
+			assertThat(right.get()).isEqualTo(10_000);
+			assertThat(server.bean(NettyRpcServer.class).activity().openConnections()).isEqualTo(1);
+			assertThat(rpc.pendingCalls()).isZero();
 		}
 	}
 

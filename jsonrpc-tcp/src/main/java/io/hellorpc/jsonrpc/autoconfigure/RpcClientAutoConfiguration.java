@@ -1,6 +1,7 @@
 package io.hellorpc.jsonrpc.autoconfigure;
 
 import io.hellorpc.jsonrpc.client.RpcClientProperties;
+import io.hellorpc.jsonrpc.client.RpcClientResources;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 import io.hellorpc.jsonrpc.client.RpcTemplateCustomizer;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
@@ -14,18 +15,27 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * An {@link RpcTemplateBuilder} set from {@code rpc.client.*}, with the shared codec, the
- * application's observation registry and every {@link RpcTemplateCustomizer} bean applied.
+ * application's I/O threads ({@link RpcClientResources}) and observation registry, and every
+ * {@link RpcTemplateCustomizer} bean applied.
  */
 @AutoConfiguration(after = JsonRpcAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @EnableConfigurationProperties(RpcClientProperties.class)
 public class RpcClientAutoConfiguration {
 
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	public RpcClientResources rpcClientResources(RpcClientProperties properties) {
+		return new RpcClientResources(properties.ioThreads());
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	public RpcTemplateBuilder rpcTemplateBuilder(RpcClientProperties properties, JsonRpcCodec codec,
-			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<RpcTemplateCustomizer> customizers) {
+			RpcClientResources resources, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<RpcTemplateCustomizer> customizers) {
 		RpcTemplateBuilder builder = new RpcTemplateBuilder().properties(properties)
+			.resources(resources)
 			.codec(codec)
 			.observationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		for (RpcTemplateCustomizer customizer : customizers.orderedStream().toList()) {

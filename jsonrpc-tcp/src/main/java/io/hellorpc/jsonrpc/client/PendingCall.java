@@ -110,19 +110,14 @@ final class PendingCall {
 	}
 
 	/**
-	 * Waits, at most until the deadline, for the outcome. A caller that times out settles the call
-	 * itself; {@code onTimeout} removes what is left of it.
+	 * Waits for the outcome: the reply, a failure, or the timeout that the template's deadline sweep
+	 * settles. The park has no timeout of its own, since a timed park costs a virtual thread a timer
+	 * task per call.
 	 */
-	RpcResponse await(Runnable onTimeout) {
+	RpcResponse await() {
 		Object result;
 		while ((result = this.outcome) == null) {
-			long left = this.deadlineNanos - System.nanoTime();
-			if (left <= 0) {
-				settle(timeout());
-				onTimeout.run();
-				continue;
-			}
-			LockSupport.parkNanos(this, left);
+			LockSupport.park(this);
 		}
 		if (result instanceof RpcException failure) {
 			// Thrown on the caller's thread: its stack is the useful one.

@@ -15,9 +15,10 @@ import org.springframework.util.unit.DataSize;
  * @param connectTimeout how long opening the connection may take
  * @param timeout how long a call may wait for its reply, unless the call sets its own
  * @param maxMessageSize largest reply accepted; a larger one breaks the connection
+ * @param ioThreads I/O threads shared by the application's templates; {@code 0} means one per CPU
  */
 @ConfigurationProperties("rpc.client")
 public record RpcClientProperties(@DefaultValue("localhost") String host, @DefaultValue("1337") int port,
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration timeout,
-		@DefaultValue("16MB") DataSize maxMessageSize) {
+		@DefaultValue("16MB") DataSize maxMessageSize, @DefaultValue("0") int ioThreads) {
 }

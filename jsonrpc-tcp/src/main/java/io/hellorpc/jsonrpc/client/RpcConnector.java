@@ -21,8 +21,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Opens the one connection a template's calls share: lazily, on the first call, and again on the
- * next call after it dropped. Owns the template's event loop, which also sweeps the calls'
- * deadlines.
+ * next call after it dropped. Its event loop (shared through {@link RpcClientResources}, or the
+ * template's own) also sweeps the calls' deadlines.
  */
 final class RpcConnector {
 
@@ -37,6 +37,9 @@ final class RpcConnector {
 
 	private final EventLoopGroup eventLoop;
 
+	/** Whether the event loop is the template's own, to shut down with it. */
+	private final boolean ownEventLoop;
+
 	private final Bootstrap bootstrap;
 
 	private final ScheduledFuture<?> sweeper;
@@ -44,12 +47,14 @@ final class RpcConnector {
 	private final AtomicReference<CompletableFuture<RpcClientConnection>> connection = new AtomicReference<>();
 
 	RpcConnector(String host, int port, Duration connectTimeout, int maxMessageSize, JsonRpcCodec codec,
-			PendingCalls calls) {
+			PendingCalls calls, RpcClientResources resources) {
 		this.host = host;
 		this.port = port;
 		this.address = host + ":" + port;
-		this.eventLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rpc-client", true),
-				NioIoHandler.newFactory());
+		this.ownEventLoop = (resources == null);
+		EventLoopGroup shared = (resources != null) ? resources.eventLoops() : null;
+		this.eventLoop = (shared != null) ? shared.next()
+				: new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rpc-client", true), NioIoHandler.newFactory());
 		this.bootstrap = new Bootstrap().group(this.eventLoop)
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
@@ -97,7 +102,9 @@ final class RpcConnector {
 		if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
 			current.join().close();
 		}
-		this.eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+		if (this.ownEventLoop) {
+			this.eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+		}
 	}
 
 	private void connect(CompletableFuture<RpcClientConnection> opened) {

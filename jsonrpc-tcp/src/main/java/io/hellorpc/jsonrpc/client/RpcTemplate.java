@@ -133,7 +133,7 @@ public class RpcTemplate implements AutoCloseable {
 			PendingCall call = PendingCall.blocking(id, method, encode(id, method, request), deadline(timeout),
 					timeout.toMillis(), address());
 			send(call);
-			T result = result(method, call.await(() -> this.calls.remove(call)), resultType);
+			T result = result(method, call.await(), resultType);
 			observation.stop();
 			return result;
 		}

@@ -34,14 +34,16 @@ public final class RpcTemplateBuilder {
 
 	private final Executor executor;
 
+	private final RpcClientResources resources;
+
 	/** A builder with {@code rpc.client.*}'s defaults: localhost:1337, 2 s to connect, 10 s a call. */
 	public RpcTemplateBuilder() {
 		this("localhost", 1337, Duration.ofSeconds(2), Duration.ofSeconds(10), DataSize.ofMegabytes(16),
-				new JsonRpcCodec(GoJson.mapper()), ObservationRegistry.NOOP, null);
+				new JsonRpcCodec(GoJson.mapper()), ObservationRegistry.NOOP, null, null);
 	}
 
 	private RpcTemplateBuilder(String host, int port, Duration connectTimeout, Duration timeout, DataSize maxMessageSize,
-			JsonRpcCodec codec, ObservationRegistry observations, Executor executor) {
+			JsonRpcCodec codec, ObservationRegistry observations, Executor executor, RpcClientResources resources) {
 		this.host = host;
 		this.port = port;
 		this.connectTimeout = connectTimeout;
@@ -50,39 +52,40 @@ public final class RpcTemplateBuilder {
 		this.codec = codec;
 		this.observations = observations;
 		this.executor = executor;
+		this.resources = resources;
 	}
 
 	/** Takes every setting of {@code rpc.client.*}. */
 	public RpcTemplateBuilder properties(RpcClientProperties properties) {
 		return new RpcTemplateBuilder(properties.host(), properties.port(), properties.connectTimeout(),
-				properties.timeout(), properties.maxMessageSize(), this.codec, this.observations, this.executor);
+				properties.timeout(), properties.maxMessageSize(), this.codec, this.observations, this.executor, this.resources);
 	}
 
 	public RpcTemplateBuilder address(String host, int port) {
 		return new RpcTemplateBuilder(host, port, this.connectTimeout, this.timeout, this.maxMessageSize, this.codec,
-				this.observations, this.executor);
+				this.observations, this.executor, this.resources);
 	}
 
 	public RpcTemplateBuilder connectTimeout(Duration connectTimeout) {
 		return new RpcTemplateBuilder(this.host, this.port, connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, this.observations, this.executor);
+				this.codec, this.observations, this.executor, this.resources);
 	}
 
 	/** The deadline of calls that set none of their own. */
 	public RpcTemplateBuilder timeout(Duration timeout) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, timeout, this.maxMessageSize,
-				this.codec, this.observations, this.executor);
+				this.codec, this.observations, this.executor, this.resources);
 	}
 
 	public RpcTemplateBuilder codec(JsonRpcCodec codec) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				codec, this.observations, this.executor);
+				codec, this.observations, this.executor, this.resources);
 	}
 
 	/** Where calls are observed ({@code rpc.client.requests}); none by default. */
 	public RpcTemplateBuilder observationRegistry(ObservationRegistry observations) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, observations, this.executor);
+				this.codec, observations, this.executor, this.resources);
 	}
 
 	/**
@@ -92,14 +95,23 @@ public final class RpcTemplateBuilder {
 	 */
 	public RpcTemplateBuilder executor(Executor executor) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, this.observations, executor);
+				this.codec, this.observations, executor, this.resources);
+	}
+
+	/**
+	 * The I/O threads to share with other templates; without them, each template has an I/O thread
+	 * of its own. The auto-configured builder has the application's.
+	 */
+	public RpcTemplateBuilder resources(RpcClientResources resources) {
+		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
+				this.codec, this.observations, this.executor, resources);
 	}
 
 	/** A new template; it connects on its first call. Close it (or let the context do so) when done. */
 	public RpcTemplate build() {
 		PendingCalls calls = new PendingCalls();
 		RpcConnector connector = new RpcConnector(this.host, this.port, this.connectTimeout,
-				(int) this.maxMessageSize.toBytes(), this.codec, calls);
+				(int) this.maxMessageSize.toBytes(), this.codec, calls, this.resources);
 		ExecutorService own = (this.executor != null) ? null : defaultExecutor();
 		return new RpcTemplate(connector, calls, this.codec, this.timeout, this.observations,
 				(own != null) ? own : this.executor, own);

@@ -12,12 +12,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.hellorpc.jsonrpc.client.RpcClientResources;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 
 /**
  * The Java side of {@code bench/perf.sh}: the same load as the Go program's bench mode, made
- * through {@link RpcTemplate}: CONNS templates (one connection each), INFLIGHT callers per
+ * through {@link RpcTemplate}: CONNS templates (one connection each, sharing one
+ * {@link RpcClientResources} as the templates of a Spring application do), INFLIGHT callers per
  * template calling in a loop. Prints one JSON line, as the Go bench does, with this process's CPU
  * per measured call.
  * <p>
@@ -38,11 +40,15 @@ public final class RpcTemplateLoad {
 	/** One caller's samples: latencies in the measured window, and its error count. */
 	private static final class Caller {
 
-		final long[] samples = new long[1 << 20];
+		final long[] samples;
 
 		int count;
 
 		int errors;
+
+		Caller(int capacity) {
+			this.samples = new long[capacity];
+		}
 
 		void record(long t0, long t1, boolean ok, Window window) {
 			if (!ok) {
@@ -82,11 +88,14 @@ public final class RpcTemplateLoad {
 		cpuMark.setDaemon(true);
 		cpuMark.start();
 		ThreadFactory threads = threads(mode);
+		// As in a Spring application, whose templates share the auto-configured I/O threads.
+		RpcClientResources resources = new RpcClientResources();
 		for (int c = 0; c < conns; c++) {
-			RpcTemplate rpc = new RpcTemplateBuilder().address(host, port).build();
+			RpcTemplate rpc = new RpcTemplateBuilder().address(host, port).resources(resources).build();
 			templates.add(rpc);
 			for (int k = 0; k < inflight; k++) {
-				Caller caller = new Caller();
+				// 64 MB of samples in all, however many callers
+				Caller caller = new Caller(Math.max(1 << 14, (1 << 23) / (conns * inflight)));
 				callers.add(caller);
 				if ("async".equals(mode)) {
 					callAsync(rpc, caller, window, 0, done);
@@ -105,6 +114,7 @@ public final class RpcTemplateLoad {
 		cpuMark.join();
 		long cpu = (cpuAtStart.get() >= 0) ? processCpuNanos() - cpuAtStart.get() : 0;
 		templates.forEach(RpcTemplate::close);
+		resources.close();
 		long measured = Math.min(finished, window.end) - window.from;
 		report(callers, Math.max(measured, 1), cpu);
 	}

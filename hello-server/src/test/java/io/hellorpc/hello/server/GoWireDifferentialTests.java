@@ -59,6 +59,18 @@ class GoWireDifferentialTests {
 		MALFORMED_ANSWERED,
 
 		/**
+		 * A JSON array is a JSON-RPC 2.0 batch to us (answered by an array of 2.0 replies, here
+		 * invalid-request errors); Go cannot decode it as a request and closes without a word.
+		 */
+		BATCH,
+
+		/**
+		 * A message with {@code "jsonrpc":"2.0"} is answered in JSON-RPC 2.0 (the same result, or the
+		 * same text as an error object with a code); Go ignores the member and answers in its dialect.
+		 */
+		JSON_RPC_2,
+
+		/**
 		 * A bare {@code null} message: Go decodes it as an empty request (error: ill-formed method,
 		 * connection kept); our framing takes only objects, so it is malformed (answered, closed).
 		 */
@@ -101,7 +113,7 @@ class GoWireDifferentialTests {
 			else if (!explained(c.allowed(), theirs, ours)) {
 				mismatches.add(c.label() + " (" + c.allowed() + ")\n    go:   " + theirs + "\n    ours: " + ours);
 			}
-			if (c.allowed() != Allowed.MALFORMED_ANSWERED && c.allowed() != Allowed.BARE_NULL) {
+			if (c.allowed() == Allowed.NONE || c.allowed() == Allowed.GO_PACKAGE_NAME) {
 				goLines.addAll(theirs);
 				ourLines.addAll(ours);
 			}
@@ -123,9 +135,25 @@ class GoWireDifferentialTests {
 				yield extra.size() == 1 && ours.size() == theirs.size() + 1 && extra.get(0)
 					.startsWith("{\"id\":null,\"result\":null,\"error\":\"jsonrpc: malformed message: ");
 			}
+			case BATCH -> theirs.isEmpty() && ours.size() == 1 && ours.get(0).startsWith("[{\"jsonrpc\":\"2.0\",\"error\":");
+			case JSON_RPC_2 -> theirs.size() == ours.size() && theirs.stream().map(GoWireDifferentialTests::asJsonRpc2)
+				.sorted().toList().equals(ours.stream().map((line) -> line.replaceAll("\"code\":-?\\d+,", "")).toList());
 			case BARE_NULL -> theirs.equals(List.of("{\"id\":null,\"result\":null,\"error\":\"rpc: service/method request ill-formed: \"}\n"))
 					&& ours.size() == 1 && ours.get(0).contains("jsonrpc: malformed message: ");
 		};
+	}
+
+	/** Go's reply in JSON-RPC 2.0's form (an error's code left out, since Go's dialect has none). */
+	private static String asJsonRpc2(String goReply) {
+		java.util.regex.Matcher success = java.util.regex.Pattern.compile("\\{\"id\":(.*),\"result\":(.*),\"error\":null}\n")
+			.matcher(goReply);
+		if (success.matches()) {
+			return "{\"jsonrpc\":\"2.0\",\"result\":" + success.group(2) + ",\"id\":" + success.group(1) + "}\n";
+		}
+		java.util.regex.Matcher failure = java.util.regex.Pattern.compile("\\{\"id\":(.*),\"result\":null,\"error\":(\".*\")}\n")
+			.matcher(goReply);
+		return failure.matches() ? "{\"jsonrpc\":\"2.0\",\"error\":{\"message\":" + failure.group(2) + "},\"id\":"
+				+ failure.group(1) + "}\n" : goReply;
 	}
 
 	private static String withoutGoPackage(String text) {
@@ -271,7 +299,11 @@ class GoWireDifferentialTests {
 		cases.add(Case.of("pretty printed", "{\n  \"method\": \"Handler.Execute\",\n  \"params\": [ { \"Name\": \"p\" } ],\n  \"id\": 6\n}\n",
 				Allowed.NONE));
 		// What Go cannot decode: it closes silently, we answer first.
-		for (String bad : List.of("{\"method\": }", "[1,2]", "\"str\"", "5", "GET / HTTP/1.1\r\n\r\n", "{\"method\":5,\"id\":1}",
+		cases.add(Case.of("a JSON array (a 2.0 batch to us)", "[1,2]", Allowed.BATCH));
+		for (String v2 : List.of(call("v2"), call(""), "{\"method\":\"Handler.Nope\",\"params\":[{}],\"id\":7}")) {
+			cases.add(Case.of("JSON-RPC 2.0 " + v2, v2.replace("{\"method\"", "{\"jsonrpc\":\"2.0\",\"method\""), Allowed.JSON_RPC_2));
+		}
+		for (String bad : List.of("{\"method\": }", "\"str\"", "5", "GET / HTTP/1.1\r\n\r\n", "{\"method\":5,\"id\":1}",
 				"{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"x\"}],\"id\":1}x", "{\"id\":1,}", "{'id':1}")) {
 			cases.add(Case.of("malformed " + bad.strip(), bad, Allowed.MALFORMED_ANSWERED));
 		}

@@ -33,6 +33,9 @@ class HelloServerObservabilityTests {
 
 	private static final String SYSTEM = "rpc_system=\"jsonrpc\"";
 
+	/** Go's dialect, no JSON-RPC error code: the tags every call of these tests has. */
+	private static final String GO_CALL = "rpc_jsonrpc_error_code=\"none\",rpc_jsonrpc_version=\"1.0\",";
+
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@LocalServerPort
@@ -64,13 +67,15 @@ class HelloServerObservabilityTests {
 		}
 		Map<String, Double> after = samples();
 		// Each test measures what it did itself: the context, and so the meters, are shared.
-		assertThat(delta(before, after, "rpc_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\","
+		assertThat(delta(before, after, "rpc_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\"," + GO_CALL
 				+ "rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + "}")).isEqualTo(3);
 		assertThat(delta(before, after, "rpc_server_requests_seconds_count{error=\"IllegalArgumentException\","
-				+ "outcome=\"ERROR\",rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + "}")).isEqualTo(1);
+				+ "outcome=\"ERROR\",rpc_jsonrpc_error_code=\"-32000\",rpc_jsonrpc_version=\"1.0\","
+				+ "rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + "}")).isEqualTo(1);
 		assertThat(delta(before, after, "rpc_server_requests_seconds_count{error=\"UnknownMethodException\","
-				+ "outcome=\"ERROR\",rpc_method=\"UNKNOWN\",rpc_service=\"UNKNOWN\"," + SYSTEM + "}")).isEqualTo(1);
-		assertThat(delta(before, after, "rpc_server_requests_seconds_bucket{error=\"none\",outcome=\"SUCCESS\","
+				+ "outcome=\"ERROR\",rpc_jsonrpc_error_code=\"-32601\",rpc_jsonrpc_version=\"1.0\","
+				+ "rpc_method=\"UNKNOWN\",rpc_service=\"UNKNOWN\"," + SYSTEM + "}")).isEqualTo(1);
+		assertThat(delta(before, after, "rpc_server_requests_seconds_bucket{error=\"none\",outcome=\"SUCCESS\"," + GO_CALL
 				+ "rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + ",le=\"+Inf\"}")).isEqualTo(3);
 		assertThat(delta(before, after, "rpc_server_messages_rejected_total{reason=\"malformed\"," + SYSTEM + "}"))
 			.isEqualTo(1);
@@ -79,6 +84,30 @@ class HelloServerObservabilityTests {
 		assertThat(delta(before, after, "rpc_server_connections_accepted_total{" + SYSTEM + "}")).isEqualTo(2);
 		assertThat(delta(before, after, "rpc_server_connections_rejected_total{" + SYSTEM + "}")).isZero();
 		assertThat(after).containsKeys("rpc_server_connections{" + SYSTEM + "}", "rpc_server_calls_active{" + SYSTEM + "}");
+	}
+
+	@Test
+	void jsonRpc2CallsCarryTheirVersionAndErrorCodeAndNotificationsAreCounted() throws Exception {
+		Map<String, Double> before = samples();
+		try (RawConnection connection = new RawConnection(this.rpcPort)) {
+			connection.send("{\"jsonrpc\":\"2.0\",\"method\":\"Handler.Execute\",\"params\":{\"Name\":\"v2\"},\"id\":1}");
+			connection.readLine();
+			connection.send("{\"jsonrpc\":\"2.0\",\"method\":\"Handler.Nope\",\"params\":{},\"id\":2}");
+			connection.readLine();
+			connection.send("{\"jsonrpc\":\"2.0\",\"method\":\"Handler.Execute\",\"params\":{\"Name\":\"n\"}}");
+			// the notification has no reply: a call after it shows it was read
+			connection.send("{\"jsonrpc\":\"2.0\",\"method\":\"Handler.Execute\",\"params\":{\"Name\":\"v2\"},\"id\":3}");
+			connection.readLine();
+		}
+		org.awaitility.Awaitility.await().until(() -> delta(before, samples(),
+				"rpc_server_notifications_total{" + SYSTEM + "}") == 1);
+		Map<String, Double> after = samples();
+		assertThat(delta(before, after, "rpc_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\","
+				+ "rpc_jsonrpc_error_code=\"none\",rpc_jsonrpc_version=\"2.0\",rpc_method=\"Execute\",rpc_service=\"Handler\","
+				+ SYSTEM + "}")).isEqualTo(3);
+		assertThat(delta(before, after, "rpc_server_requests_seconds_count{error=\"UnknownMethodException\",outcome=\"ERROR\","
+				+ "rpc_jsonrpc_error_code=\"-32601\",rpc_jsonrpc_version=\"2.0\",rpc_method=\"UNKNOWN\",rpc_service=\"UNKNOWN\","
+				+ SYSTEM + "}")).isEqualTo(1);
 	}
 
 	@Test
@@ -91,10 +120,11 @@ class HelloServerObservabilityTests {
 				.isThrownBy(() -> rpc.call("Handler.Execute", new Handler.Request(""), Handler.Response.class));
 		}
 		Map<String, Double> after = samples();
-		assertThat(delta(before, after, "rpc_client_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\","
+		assertThat(delta(before, after, "rpc_client_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\"," + GO_CALL
 				+ "rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + "}")).isEqualTo(2);
 		assertThat(delta(before, after, "rpc_client_requests_seconds_count{error=\"RpcRemoteException\","
-				+ "outcome=\"ERROR\",rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + "}")).isEqualTo(1);
+				+ "outcome=\"ERROR\"," + GO_CALL + "rpc_method=\"Execute\",rpc_service=\"Handler\"," + SYSTEM + "}"))
+			.isEqualTo(1);
 	}
 
 	@Test

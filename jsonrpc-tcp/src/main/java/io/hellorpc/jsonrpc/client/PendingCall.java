@@ -16,9 +16,12 @@ import io.hellorpc.jsonrpc.protocol.RpcResponse;
  * no hand-off); an async caller's future is completed on the template's executor, so that no
  * callback ever runs on the I/O thread.
  */
-final class PendingCall {
+final class PendingCall implements Outgoing {
 
 	private static final VarHandle OUTCOME;
+
+	/** The outcome of a notification: written, and no reply is coming. */
+	static final RpcResponse WRITTEN = new RpcResponse(io.hellorpc.jsonrpc.protocol.RpcId.NULL, null, null);
 
 	static {
 		try {
@@ -33,8 +36,11 @@ final class PendingCall {
 
 	final String method;
 
-	/** The encoded request, newline included: written as is. */
+	/** The encoded request, newline included: written as is (empty for a call sent inside a batch). */
 	final byte[] request;
+
+	/** A JSON-RPC 2.0 notification: settled once written, since no reply comes. */
+	final boolean notification;
 
 	final long deadlineNanos;
 
@@ -55,11 +61,12 @@ final class PendingCall {
 	/** {@code null} while pending, then the {@link RpcResponse} or the {@link RpcException}. */
 	private volatile Object outcome;
 
-	private PendingCall(long id, String method, byte[] request, long deadlineNanos, long timeoutMillis, String address,
-			Executor executor, CompletableFuture<RpcResponse> future, Thread waiter) {
+	private PendingCall(long id, String method, byte[] request, boolean notification, long deadlineNanos,
+			long timeoutMillis, String address, Executor executor, CompletableFuture<RpcResponse> future, Thread waiter) {
 		this.id = id;
 		this.method = method;
 		this.request = request;
+		this.notification = notification;
 		this.deadlineNanos = deadlineNanos;
 		this.timeoutMillis = timeoutMillis;
 		this.address = address;
@@ -69,16 +76,40 @@ final class PendingCall {
 	}
 
 	/** A call whose caller waits in {@link #await()}. */
-	static PendingCall blocking(long id, String method, byte[] request, long deadlineNanos, long timeoutMillis,
-			String address) {
-		return new PendingCall(id, method, request, deadlineNanos, timeoutMillis, address, null, null,
+	static PendingCall blocking(long id, String method, byte[] request, boolean notification, long deadlineNanos,
+			long timeoutMillis, String address) {
+		return new PendingCall(id, method, request, notification, deadlineNanos, timeoutMillis, address, null, null,
 				Thread.currentThread());
 	}
 
 	/** A call whose outcome completes {@code future} on {@code executor}. */
-	static PendingCall async(long id, String method, byte[] request, long deadlineNanos, long timeoutMillis,
-			String address, Executor executor, CompletableFuture<RpcResponse> future) {
-		return new PendingCall(id, method, request, deadlineNanos, timeoutMillis, address, executor, future, null);
+	static PendingCall async(long id, String method, byte[] request, boolean notification, long deadlineNanos,
+			long timeoutMillis, String address, Executor executor, CompletableFuture<RpcResponse> future) {
+		return new PendingCall(id, method, request, notification, deadlineNanos, timeoutMillis, address, executor,
+				future, null);
+	}
+
+	@Override
+	public byte[] bytes() {
+		return this.request;
+	}
+
+	@Override
+	public boolean cancelled() {
+		return isDone();
+	}
+
+	@Override
+	public void boundTo(RpcClientConnection connection) {
+		this.connection = connection;
+	}
+
+	@Override
+	public void written(PendingCalls calls) {
+		if (this.notification) {
+			calls.remove(this);
+			settle(WRITTEN);
+		}
 	}
 
 	boolean isDone() {

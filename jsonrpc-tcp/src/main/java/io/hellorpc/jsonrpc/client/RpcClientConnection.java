@@ -32,7 +32,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	private final PendingCalls calls;
 
-	private final Queue<PendingCall> outbound = PlatformDependent.newMpscQueue();
+	private final Queue<Outgoing> outbound = PlatformDependent.newMpscQueue();
 
 	private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
@@ -49,10 +49,10 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		return channel != null && channel.isActive();
 	}
 
-	/** Queues the call for writing; the event loop writes it with whatever else is queued. */
-	void send(PendingCall call) {
-		call.connection = this;
-		this.outbound.add(call);
+	/** Queues the message for writing; the event loop writes it with whatever else is queued. */
+	void send(Outgoing message) {
+		message.boundTo(this);
+		this.outbound.add(message);
 		if (this.drainScheduled.compareAndSet(false, true)) {
 			this.channel.eventLoop().execute(this::drain);
 		}
@@ -63,19 +63,20 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		this.drainScheduled.set(false);
 		Channel channel = this.channel;
 		ByteBuf batch = null;
-		PendingCall call;
-		while ((call = this.outbound.poll()) != null) {
-			if (call.isDone()) {
+		Outgoing message;
+		while ((message = this.outbound.poll()) != null) {
+			if (message.cancelled()) {
 				continue; // timed out before it was written: it never reaches the wire
 			}
 			if (!channel.isActive()) {
-				this.calls.fail(call, closed());
+				this.calls.failAll((call) -> call.connection == this, (call) -> closed());
 				continue;
 			}
 			if (batch == null) {
-				batch = channel.alloc().ioBuffer(Math.max(256, call.request.length));
+				batch = channel.alloc().ioBuffer(Math.max(256, message.bytes().length));
 			}
-			batch.writeBytes(call.request);
+			batch.writeBytes(message.bytes());
+			message.written(this.calls);
 		}
 		if (batch != null) {
 			// A failed write closes the channel, and channelInactive fails the calls it carried.
@@ -98,14 +99,15 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	@Override
 	protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-		RpcResponse response = this.codec.readResponse(frame);
-		PendingCall call = this.calls.take(callId(response.id()));
-		if (call != null) {
-			call.settle(response);
-		}
-		else if (logger.isDebugEnabled()) {
-			// A call that timed out, or a reply to no call of ours: nobody waits for it.
-			logger.debug("Discarding a reply from " + this.address + " for id " + response.id().json());
+		for (RpcResponse response : this.codec.readResponses(frame)) {
+			PendingCall call = this.calls.take(callId(response.id()));
+			if (call != null) {
+				call.settle(response);
+			}
+			else if (logger.isDebugEnabled()) {
+				// A call that timed out, or a reply to no call of ours: nobody waits for it.
+				logger.debug("Discarding a reply from " + this.address + " for id " + response.id().json());
+			}
 		}
 	}
 

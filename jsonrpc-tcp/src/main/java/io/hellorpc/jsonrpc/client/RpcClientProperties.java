@@ -2,6 +2,8 @@ package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
 
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -16,9 +18,11 @@ import org.springframework.util.unit.DataSize;
  * @param timeout how long a call may wait for its reply, unless the call sets its own
  * @param maxMessageSize largest reply accepted; a larger one breaks the connection
  * @param ioThreads I/O threads shared by the application's templates; {@code 0} means one per CPU
+ * @param protocol the dialect templates speak: {@code go} (Go's net/rpc/jsonrpc) or {@code json-rpc-2}
  */
 @ConfigurationProperties("rpc.client")
 public record RpcClientProperties(@DefaultValue("localhost") String host, @DefaultValue("1337") int port,
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration timeout,
-		@DefaultValue("16MB") DataSize maxMessageSize, @DefaultValue("0") int ioThreads) {
+		@DefaultValue("16MB") DataSize maxMessageSize, @DefaultValue("0") int ioThreads,
+		@DefaultValue("go") RpcProtocol protocol) {
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.hellorpc.jsonrpc.protocol.GoJson;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.util.unit.DataSize;
@@ -36,14 +37,17 @@ public final class RpcTemplateBuilder {
 
 	private final RpcClientResources resources;
 
+	private final RpcProtocol protocol;
+
 	/** A builder with {@code rpc.client.*}'s defaults: localhost:1337, 2 s to connect, 10 s a call. */
 	public RpcTemplateBuilder() {
 		this("localhost", 1337, Duration.ofSeconds(2), Duration.ofSeconds(10), DataSize.ofMegabytes(16),
-				new JsonRpcCodec(GoJson.mapper()), ObservationRegistry.NOOP, null, null);
+				new JsonRpcCodec(GoJson.mapper()), ObservationRegistry.NOOP, null, null, RpcProtocol.GO);
 	}
 
 	private RpcTemplateBuilder(String host, int port, Duration connectTimeout, Duration timeout, DataSize maxMessageSize,
-			JsonRpcCodec codec, ObservationRegistry observations, Executor executor, RpcClientResources resources) {
+			JsonRpcCodec codec, ObservationRegistry observations, Executor executor, RpcClientResources resources,
+			RpcProtocol protocol) {
 		this.host = host;
 		this.port = port;
 		this.connectTimeout = connectTimeout;
@@ -53,39 +57,50 @@ public final class RpcTemplateBuilder {
 		this.observations = observations;
 		this.executor = executor;
 		this.resources = resources;
+		this.protocol = protocol;
 	}
 
 	/** Takes every setting of {@code rpc.client.*}. */
 	public RpcTemplateBuilder properties(RpcClientProperties properties) {
 		return new RpcTemplateBuilder(properties.host(), properties.port(), properties.connectTimeout(),
-				properties.timeout(), properties.maxMessageSize(), this.codec, this.observations, this.executor, this.resources);
+				properties.timeout(), properties.maxMessageSize(), this.codec, this.observations, this.executor,
+				this.resources, properties.protocol());
+	}
+
+	/**
+	 * The dialect the template speaks: Go's {@code net/rpc/jsonrpc} (the default) or JSON-RPC 2.0,
+	 * which adds error codes, {@link RpcTemplate#notify notifications} and {@link RpcTemplate#batch batches}.
+	 */
+	public RpcTemplateBuilder protocol(RpcProtocol protocol) {
+		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
+				this.codec, this.observations, this.executor, this.resources, protocol);
 	}
 
 	public RpcTemplateBuilder address(String host, int port) {
 		return new RpcTemplateBuilder(host, port, this.connectTimeout, this.timeout, this.maxMessageSize, this.codec,
-				this.observations, this.executor, this.resources);
+				this.observations, this.executor, this.resources, this.protocol);
 	}
 
 	public RpcTemplateBuilder connectTimeout(Duration connectTimeout) {
 		return new RpcTemplateBuilder(this.host, this.port, connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, this.observations, this.executor, this.resources);
+				this.codec, this.observations, this.executor, this.resources, this.protocol);
 	}
 
 	/** The deadline of calls that set none of their own. */
 	public RpcTemplateBuilder timeout(Duration timeout) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, timeout, this.maxMessageSize,
-				this.codec, this.observations, this.executor, this.resources);
+				this.codec, this.observations, this.executor, this.resources, this.protocol);
 	}
 
 	public RpcTemplateBuilder codec(JsonRpcCodec codec) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				codec, this.observations, this.executor, this.resources);
+				codec, this.observations, this.executor, this.resources, this.protocol);
 	}
 
 	/** Where calls are observed ({@code rpc.client.requests}); none by default. */
 	public RpcTemplateBuilder observationRegistry(ObservationRegistry observations) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, observations, this.executor, this.resources);
+				this.codec, observations, this.executor, this.resources, this.protocol);
 	}
 
 	/**
@@ -95,7 +110,7 @@ public final class RpcTemplateBuilder {
 	 */
 	public RpcTemplateBuilder executor(Executor executor) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, this.observations, executor, this.resources);
+				this.codec, this.observations, executor, this.resources, this.protocol);
 	}
 
 	/**
@@ -104,7 +119,7 @@ public final class RpcTemplateBuilder {
 	 */
 	public RpcTemplateBuilder resources(RpcClientResources resources) {
 		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, this.observations, this.executor, resources);
+				this.codec, this.observations, this.executor, resources, this.protocol);
 	}
 
 	/** A new template; it connects on its first call. Close it (or let the context do so) when done. */
@@ -113,7 +128,7 @@ public final class RpcTemplateBuilder {
 		RpcConnector connector = new RpcConnector(this.host, this.port, this.connectTimeout,
 				(int) this.maxMessageSize.toBytes(), this.codec, calls, this.resources);
 		ExecutorService own = (this.executor != null) ? null : defaultExecutor();
-		return new RpcTemplate(connector, calls, this.codec, this.timeout, this.observations,
+		return new RpcTemplate(connector, calls, this.codec, this.timeout, this.protocol, this.observations,
 				(own != null) ? own : this.executor, own);
 	}
 

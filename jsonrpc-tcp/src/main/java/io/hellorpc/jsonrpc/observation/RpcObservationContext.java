@@ -1,5 +1,6 @@
 package io.hellorpc.jsonrpc.observation;
 
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.micrometer.observation.Observation;
 
 /**
@@ -14,12 +15,33 @@ public class RpcObservationContext extends Observation.Context {
 
 	private String method = UNKNOWN;
 
+	private RpcProtocol protocol = RpcProtocol.GO;
+
+	private Integer errorCode;
+
 	public String getService() {
 		return this.service;
 	}
 
 	public String getMethod() {
 		return this.method;
+	}
+
+	public RpcProtocol getProtocol() {
+		return this.protocol;
+	}
+
+	public void setProtocol(RpcProtocol protocol) {
+		this.protocol = protocol;
+	}
+
+	/** The JSON-RPC error code the call failed with, or {@code null}. */
+	public Integer getErrorCode() {
+		return this.errorCode;
+	}
+
+	public void setErrorCode(Integer errorCode) {
+		this.errorCode = errorCode;
 	}
 
 	public void setServiceMethod(String service, String method) {

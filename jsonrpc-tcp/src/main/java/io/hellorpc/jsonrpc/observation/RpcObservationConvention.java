@@ -1,5 +1,6 @@
 package io.hellorpc.jsonrpc.observation;
 
+import io.hellorpc.jsonrpc.protocol.RpcError;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
@@ -38,7 +39,24 @@ public class RpcObservationConvention implements ObservationConvention<RpcObserv
 	@Override
 	public KeyValues getLowCardinalityKeyValues(RpcObservationContext context) {
 		return KeyValues.of("rpc.system", SYSTEM, "rpc.service", context.getService(), "rpc.method",
-				context.getMethod(), "outcome", (context.getError() != null) ? "ERROR" : "SUCCESS");
+				context.getMethod(), "outcome", (context.getError() != null || context.getErrorCode() != null) ? "ERROR" : "SUCCESS",
+				"rpc.jsonrpc.version", context.getProtocol().version(), "rpc.jsonrpc.error_code",
+				errorCode(context.getErrorCode()));
+	}
+
+	/**
+	 * OpenTelemetry's {@code rpc.jsonrpc.error_code}, kept to a bounded set: the standard codes and
+	 * the default application code as they are, any other code an application chose as
+	 * {@code application}, so that codes cannot grow the number of series.
+	 */
+	private static String errorCode(Integer code) {
+		if (code == null) {
+			return "none";
+		}
+		if ((code >= -32700 && code <= -32600) || code == RpcError.APPLICATION_ERROR) {
+			return String.valueOf(code);
+		}
+		return "application";
 	}
 
 	@Override

@@ -41,6 +41,12 @@ public final class RpcErrors {
 		return "jsonrpc: malformed message: " + problem;
 	}
 
+	/** The problem a {@link #malformed(String)} text names, without its prefix. */
+	public static String problem(String malformedText) {
+		String prefix = malformed("");
+		return malformedText.startsWith(prefix) ? malformedText.substring(prefix.length()) : malformedText;
+	}
+
 	public static String tooManyConnections(int limit) {
 		return "jsonrpc: too many connections: the limit is " + limit + " (rpc.server.max-connections)";
 	}

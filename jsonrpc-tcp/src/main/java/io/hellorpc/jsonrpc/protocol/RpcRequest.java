@@ -3,11 +3,23 @@ package io.hellorpc.jsonrpc.protocol;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A call as read from the wire: {@code {"method":"Service.Method","params":[value],"id":0}}.
+ * A call as read from the wire: {@code {"method":"Service.Method","params":[value],"id":0}}, with
+ * {@code "jsonrpc":"2.0"} in the second dialect.
  *
- * @param id the id to echo back
- * @param method {@code Service.Method}, or {@code null} when the message had none
- * @param params the params value as sent (normally an array holding one value), or {@code null}
+ * @param id the id to echo back ({@link RpcId#NULL} when it had none)
+ * @param method {@code Service.Method}, or {@code ""} when the message had none
+ * @param params the params value as sent (an array, or in 2.0 an object), or {@code null}
+ * @param protocol the dialect to answer in
+ * @param notification a JSON-RPC 2.0 call without an id: run, never answered
+ * @param invalid why the message is not a valid request (answered with this error, not run), or
+ * {@code null}
  */
-public record RpcRequest(RpcId id, String method, JsonNode params) {
+public record RpcRequest(RpcId id, String method, JsonNode params, RpcProtocol protocol, boolean notification,
+		RpcError invalid) implements RpcMessage {
+
+	/** A call in Go's dialect. */
+	public RpcRequest(RpcId id, String method, JsonNode params) {
+		this(id, method, params, RpcProtocol.GO, false, null);
+	}
+
 }

@@ -1,18 +1,28 @@
 package io.hellorpc.jsonrpc.server;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.MalformedMessageException;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcId;
+import io.hellorpc.jsonrpc.protocol.RpcBatch;
+import io.hellorpc.jsonrpc.protocol.RpcError;
+import io.hellorpc.jsonrpc.protocol.RpcMessage;
+import io.hellorpc.jsonrpc.protocol.RpcOutcome;
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.hellorpc.jsonrpc.protocol.RpcRequest;
 import io.hellorpc.jsonrpc.server.RpcServerActivity.RejectReason;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -45,6 +55,13 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 
 	private static final Log logger = LogFactory.getLog(RpcConnectionHandler.class);
 
+	private static final ByteBuf JSONRPC_KEY = Unpooled
+		.unreleasableBuffer(Unpooled.copiedBuffer("\"jsonrpc\"", StandardCharsets.US_ASCII));
+
+	/** Stands for the unreadable message a JSON-RPC 2.0 parse error answers: id null. */
+	private static final RpcRequest PARSE_ERROR_REQUEST = new RpcRequest(RpcId.NULL, "", null, RpcProtocol.JSON_RPC_2,
+			false, null);
+
 	private final JsonRpcCodec codec;
 
 	private final RpcDispatcher dispatcher;
@@ -59,7 +76,8 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 
 	private final long drainReadCutoffMillis;
 
-	private final ArrayDeque<RpcRequest> waiting = new ArrayDeque<>();
+	/** Calls and batches read and not yet started. */
+	private final ArrayDeque<RpcMessage> waiting = new ArrayDeque<>();
 
 	private int callsInFlight;
 
@@ -91,12 +109,12 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 			if (this.discarding) {
 				return;
 			}
-			this.waiting.add(this.codec.readRequest(frame));
+			this.waiting.add(this.codec.readMessage(frame));
 			dispatchWaiting(ctx);
 			updateReading(ctx);
 		}
 		catch (MalformedMessageException ex) {
-			reject(ctx, RejectReason.MALFORMED, ex.getMessage());
+			reject(ctx, RejectReason.MALFORMED, ex.getMessage(), looksLikeJsonRpc2(frame));
 		}
 		finally {
 			frame.release();
@@ -130,31 +148,74 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 		ctx.fireChannelWritabilityChanged();
 	}
 
-	private void dispatch(ChannelHandlerContext ctx, RpcRequest request) {
-		this.callsInFlight++;
-		this.activity.callStarted();
+	private void dispatch(ChannelHandlerContext ctx, RpcMessage message) {
+		if (message instanceof RpcBatch batch) {
+			dispatchBatch(ctx, batch);
+			return;
+		}
+		RpcRequest request = (RpcRequest) message;
+		started(1);
 		try {
-			this.executor.execute(() -> {
-				ByteBuf reply = this.dispatcher.dispatch(request, ctx.alloc());
-				try {
-					ctx.executor().execute(() -> answered(ctx, reply));
-				}
-				catch (RejectedExecutionException ex) {
-					// Cut off by a forced stop: the connection is gone and so is its event loop.
-					reply.release();
-					this.activity.callFinished();
-				}
-			});
+			this.executor.execute(() -> post(ctx, this.dispatcher.dispatch(request, ctx.alloc()), 1));
 		}
 		catch (RejectedExecutionException ex) {
-			answered(ctx, this.codec.writeResponse(ctx.alloc(), request.id(), null, RpcErrors.shuttingDown()));
+			answered(ctx, request.notification() ? null : this.codec.writeResponse(ctx.alloc(), request,
+					RpcOutcome.failure(RpcError.of(RpcError.INTERNAL_ERROR, RpcErrors.shuttingDown()))), 1);
 		}
 	}
 
-	private void answered(ChannelHandlerContext ctx, ByteBuf reply) {
-		this.callsInFlight--;
-		this.activity.callFinished();
-		ctx.writeAndFlush(reply, ctx.voidPromise());
+	/** The calls of a batch run concurrently; the last to finish writes the one reply (if any is due). */
+	private void dispatchBatch(ChannelHandlerContext ctx, RpcBatch batch) {
+		List<RpcRequest> calls = batch.calls();
+		RpcOutcome[] outcomes = new RpcOutcome[calls.size()];
+		AtomicInteger left = new AtomicInteger(calls.size());
+		started(calls.size());
+		for (int i = 0; i < calls.size(); i++) {
+			int index = i;
+			Runnable call = () -> {
+				outcomes[index] = this.dispatcher.call(calls.get(index));
+				if (left.decrementAndGet() == 0) {
+					post(ctx, this.codec.writeBatchResponse(ctx.alloc(), calls, List.of(outcomes)), calls.size());
+				}
+			};
+			try {
+				this.executor.execute(call);
+			}
+			catch (RejectedExecutionException ex) {
+				outcomes[index] = RpcOutcome.failure(RpcError.of(RpcError.INTERNAL_ERROR, RpcErrors.shuttingDown()));
+				if (left.decrementAndGet() == 0) {
+					answered(ctx, this.codec.writeBatchResponse(ctx.alloc(), calls, List.of(outcomes)), calls.size());
+				}
+			}
+		}
+	}
+
+	private void started(int calls) {
+		this.callsInFlight += calls;
+		this.activity.callsStarted(calls);
+	}
+
+	/** From a call's thread back to the connection's event loop. */
+	private void post(ChannelHandlerContext ctx, ByteBuf reply, int calls) {
+		try {
+			ctx.executor().execute(() -> answered(ctx, reply, calls));
+		}
+		catch (RejectedExecutionException ex) {
+			// Cut off by a forced stop: the connection is gone and so is its event loop.
+			if (reply != null) {
+				reply.release();
+			}
+			this.activity.callsFinished(calls);
+		}
+	}
+
+	/** Calls finished: their reply (none for notifications) goes out, and waiting calls may start. */
+	private void answered(ChannelHandlerContext ctx, ByteBuf reply, int calls) {
+		this.callsInFlight -= calls;
+		this.activity.callsFinished(calls);
+		if (reply != null) {
+			ctx.writeAndFlush(reply, ctx.voidPromise());
+		}
 		dispatchWaiting(ctx);
 		updateReading(ctx);
 		closeIfDone(ctx);
@@ -163,10 +224,10 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof TooLongFrameException) {
-			reject(ctx, RejectReason.TOO_LARGE, RpcErrors.messageTooLarge(this.maxMessageSize));
+			reject(ctx, RejectReason.TOO_LARGE, RpcErrors.messageTooLarge(this.maxMessageSize), false);
 		}
 		else if (cause instanceof CorruptedFrameException) {
-			reject(ctx, RejectReason.MALFORMED, RpcErrors.malformed(cause.getMessage()));
+			reject(ctx, RejectReason.MALFORMED, RpcErrors.malformed(cause.getMessage()), false);
 		}
 		else if (cause instanceof IOException) {
 			logger.debug("Connection from " + ctx.channel().remoteAddress() + " failed: " + cause);
@@ -221,15 +282,27 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 		}, QUIET_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
-	private void reject(ChannelHandlerContext ctx, RejectReason reason, String error) {
+	/**
+	 * Answers bad input with an error naming the problem (a JSON-RPC 2.0 parse error when the
+	 * message looks like one), then stops reading and closes once earlier calls are answered.
+	 */
+	private void reject(ChannelHandlerContext ctx, RejectReason reason, String error, boolean jsonRpc2) {
 		if (this.discarding) {
 			return;
 		}
 		this.activity.messageRejected(reason);
 		logger.debug("Rejected a message from " + ctx.channel().remoteAddress() + ": " + error);
 		this.discarding = true;
-		ctx.writeAndFlush(this.codec.writeResponse(ctx.alloc(), RpcId.NULL, null, error), ctx.voidPromise());
+		ByteBuf reply = jsonRpc2
+				? this.codec.writeResponse(ctx.alloc(), PARSE_ERROR_REQUEST, RpcOutcome.failure(RpcError
+					.of(RpcError.PARSE_ERROR, "Parse error: " + RpcErrors.problem(error))))
+				: this.codec.writeResponse(ctx.alloc(), RpcId.NULL, null, error);
+		ctx.writeAndFlush(reply, ctx.voidPromise());
 		finish(ctx);
+	}
+
+	private static boolean looksLikeJsonRpc2(ByteBuf frame) {
+		return ByteBufUtil.indexOf(JSONRPC_KEY, frame) >= 0;
 	}
 
 	private void finish(ChannelHandlerContext ctx) {

@@ -4,6 +4,9 @@ import io.hellorpc.jsonrpc.observation.RpcObservationContext;
 import io.hellorpc.jsonrpc.observation.RpcObservationConvention;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.ParamsException;
+import io.hellorpc.jsonrpc.protocol.RpcError;
+import io.hellorpc.jsonrpc.protocol.RpcOutcome;
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.hellorpc.jsonrpc.protocol.RpcRequest;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -14,8 +17,9 @@ import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
 
 /**
- * Runs one call on the calling thread, from request to encoded reply: looks the method up,
- * converts the param, invokes, observes, encodes. Whatever goes wrong becomes the reply's error:
+ * Runs one call on the calling thread, from request to outcome (and encoded reply): looks the
+ * method up, converts the param, invokes, observes. The dialect is the codec's business: a call
+ * here is a call, answered with a result or an error. Whatever goes wrong becomes the error:
  * the handler's own exception message, Go's text for a protocol problem, and never a Java class
  * name or a stack detail.
  */
@@ -39,65 +43,95 @@ public final class RpcDispatcher {
 		this.activity = activity;
 	}
 
+	/** Runs one call and encodes its reply in the call's dialect; {@code null} for a notification. */
 	public ByteBuf dispatch(RpcRequest request, ByteBufAllocator allocator) {
+		RpcOutcome outcome = call(request);
+		return request.notification() ? null : encode(request, outcome, allocator);
+	}
+
+	/** Runs one call on this thread, whatever its dialect: a result or an error. */
+	public RpcOutcome call(RpcRequest request) {
+		if (request.invalid() != null) {
+			return RpcOutcome.failure(request.invalid());
+		}
 		RpcObservationContext context = new RpcObservationContext();
+		context.setProtocol(request.protocol());
 		Observation observation = Observation
 			.createNotStarted(null, RpcObservationConvention.SERVER, () -> context, this.observations)
 			.start();
-		Object result = null;
-		String error = null;
+		RpcOutcome outcome;
 		try (Observation.Scope scope = observation.openScope()) {
 			RpcMethod method = this.registry.lookup(request.method());
 			context.setServiceMethod(method.service(), method.name());
 			Object param = param(request, method);
 			try {
-				result = method.invoke(param);
+				outcome = RpcOutcome.success(method.invoke(param));
 			}
 			// The errors a handler realistically throws (a recursion bug, a missing class) answer the
 			// call like exceptions do; the rest (out of memory) are not this call's to handle.
 			catch (Exception | StackOverflowError | LinkageError ex) {
-				error = handlerErrorText(method, ex);
+				outcome = RpcOutcome.failure(handlerError(method, ex));
 				observation.error(ex);
 				if (logger.isDebugEnabled()) {
-					logger.debug("Call " + request.method() + " failed: " + error, ex);
+					logger.debug("Call " + request.method() + " failed: " + outcome.error().message(), ex);
 				}
 			}
 		}
-		catch (UnknownMethodException | InvalidParamsException ex) {
-			error = ex.getMessage();
+		catch (UnknownMethodException ex) {
+			outcome = RpcOutcome.failure(RpcError.of(RpcError.METHOD_NOT_FOUND, ex.getMessage()));
+			observation.error(ex);
+		}
+		catch (InvalidParamsException ex) {
+			outcome = RpcOutcome.failure(RpcError.of(RpcError.INVALID_PARAMS, ex.getMessage()));
 			observation.error(ex);
 		}
 		catch (RuntimeException ex) {
 			// Not the handler's and not the peer's: a bug of ours. Counted, logged, answered plainly.
 			this.activity.internalError();
 			logger.warn("Internal error in call " + request.method(), ex);
-			error = "rpc: internal error";
+			outcome = RpcOutcome.failure(RpcError.of(RpcError.INTERNAL_ERROR, "rpc: internal error"));
 			observation.error(ex);
 		}
 		finally {
-			observation.stop();
+			if (request.notification()) {
+				this.activity.notificationRun();
+			}
 		}
-		return encode(request, result, error, allocator);
+		if (outcome.error() != null) {
+			context.setErrorCode(outcome.error().code());
+		}
+		observation.stop();
+		return outcome;
 	}
 
 	private Object param(RpcRequest request, RpcMethod method) {
 		try {
-			return this.codec.readParam(request.params(), method.parameterType());
+			return this.codec.readParam(request.params(), method.parameterType(),
+					request.protocol() == RpcProtocol.JSON_RPC_2);
 		}
 		catch (ParamsException ex) {
 			throw new InvalidParamsException(ex.getMessage());
 		}
 	}
 
-	private ByteBuf encode(RpcRequest request, Object result, String error, ByteBufAllocator allocator) {
+	/** Encodes the reply; a result that cannot be written is answered as an internal error. */
+	public ByteBuf encode(RpcRequest request, RpcOutcome outcome, ByteBufAllocator allocator) {
 		try {
-			return this.codec.writeResponse(allocator, request.id(), result, error);
+			return this.codec.writeResponse(allocator, request, outcome);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			logger.warn("Cannot encode the result of " + request.method() + ": " + ex.getMessage());
-			return this.codec.writeResponse(allocator, request.id(), null,
-					"rpc: cannot encode the result of " + request.method());
+			return this.codec.writeResponse(allocator, request, RpcOutcome.failure(
+					RpcError.of(RpcError.INTERNAL_ERROR, "rpc: cannot encode the result of " + request.method())));
 		}
+	}
+
+	/** The handler's error: its own code and data, or {@link RpcError#APPLICATION_ERROR} with its message. */
+	private static RpcError handlerError(RpcMethod method, Throwable ex) {
+		if (ex instanceof RpcApplicationException application) {
+			return new RpcError(application.getCode(), handlerErrorText(method, ex), application.getData());
+		}
+		return RpcError.of(RpcError.APPLICATION_ERROR, handlerErrorText(method, ex));
 	}
 
 	/**

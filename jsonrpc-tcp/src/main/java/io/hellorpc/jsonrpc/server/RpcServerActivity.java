@@ -45,6 +45,8 @@ public final class RpcServerActivity {
 
 	private final AtomicLong readingPausedCount = new AtomicLong();
 
+	private final Counter notifications;
+
 	private final Counter[] rejectedMessages = new Counter[RejectReason.values().length];
 
 	public RpcServerActivity(MeterRegistry registry) {
@@ -67,6 +69,8 @@ public final class RpcServerActivity {
 			.register(registry);
 		this.readingPaused = counter(registry, "rpc.server.connections.reading.paused",
 				"Times a connection was no longer read because its peer was not reading its replies", TAGS);
+		this.notifications = counter(registry, "rpc.server.notifications",
+				"JSON-RPC 2.0 notifications run (calls without an id, never answered)", TAGS);
 		for (RejectReason reason : RejectReason.values()) {
 			this.rejectedMessages[reason.ordinal()] = counter(registry, "rpc.server.messages.rejected",
 					"Messages refused before dispatch, by reason", TAGS.and("reason", reason.tagValue()));
@@ -95,16 +99,20 @@ public final class RpcServerActivity {
 		this.idleClosed.increment();
 	}
 
-	void callStarted() {
-		this.callsInFlight.incrementAndGet();
+	void callsStarted(int calls) {
+		this.callsInFlight.addAndGet(calls);
 	}
 
-	void callFinished() {
-		this.callsInFlight.decrementAndGet();
+	void callsFinished(int calls) {
+		this.callsInFlight.addAndGet(-calls);
 	}
 
 	void messageRejected(RejectReason reason) {
 		this.rejectedMessages[reason.ordinal()].increment();
+	}
+
+	void notificationRun() {
+		this.notifications.increment();
 	}
 
 	void internalError() {

@@ -55,7 +55,7 @@ final class ClientReplyHarness {
 		channel.config().setAllocator(allocator);
 		channel.pipeline().addLast(new JsonFrameDecoder(MAX_MESSAGE)).addLast(this.between).addLast(connection);
 		CompletableFuture<RpcResponse> reply = new CompletableFuture<>();
-		PendingCall call = PendingCall.async(0, "Handler.Execute", codec.encodeRequest(RpcId.of(0), "Handler.Execute", "x"),
+		PendingCall call = PendingCall.async(0, "Handler.Execute", codec.encodeRequest(RpcId.of(0), "Handler.Execute", "x"), false,
 				System.nanoTime() + Duration.ofMinutes(1).toNanos(), 60_000, "fuzz:1", Runnable::run, reply);
 		calls.add(call);
 		connection.send(call);

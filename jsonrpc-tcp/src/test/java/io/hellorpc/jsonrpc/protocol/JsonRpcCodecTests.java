@@ -115,10 +115,20 @@ class JsonRpcCodecTests {
 	}
 
 	@Test
-	void responseWithANonStringErrorIsMalformed() {
+	void responseWithAnErrorThatIsNeitherTextNorAnErrorObjectIsMalformed() {
 		assertThatExceptionOfType(MalformedMessageException.class)
-			.isThrownBy(() -> this.codec.readResponse(buf("{\"id\":4,\"result\":null,\"error\":{\"code\":1}}")))
-			.withMessageContaining("invalid error {\"code\":1}");
+			.isThrownBy(() -> this.codec.readResponse(buf("{\"id\":4,\"result\":null,\"error\":5}")))
+			.withMessageContaining("invalid error 5");
+	}
+
+	@Test
+	void aJsonRpc2ErrorObjectIsReadWithItsCodeAndData() {
+		RpcResponse response = this.codec.readResponse(buf(
+				"{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32601,\"message\":\"Method not found\",\"data\":[1]},\"id\":4}"));
+		assertThat(response.error()).isEqualTo("Method not found");
+		assertThat(response.code()).isEqualTo(-32601);
+		assertThat(response.data()).hasToString("[1]");
+		assertThat(response.id().json()).isEqualTo("4");
 	}
 
 	private RpcRequest read(String json) {

@@ -109,10 +109,11 @@ final class ServerWireHarness {
 			String reply = written.toString(StandardCharsets.UTF_8);
 			written.release();
 			assertThat(reply).endsWith("\n");
-			RpcResponse response = codec.readResponse(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8));
-			assertThat(response.result() == null || response.error() == null).as(reply).isTrue();
-			if (response.error() != null) {
-				assertThat(INTERNAL_DETAIL.matcher(response.error()).find()).as("internal detail in " + reply).isFalse();
+			for (RpcResponse response : codec.readResponses(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8))) {
+				assertThat(response.result() == null || response.error() == null).as(reply).isTrue();
+				if (response.error() != null) {
+					assertThat(INTERNAL_DETAIL.matcher(response.error()).find()).as("internal detail in " + reply).isFalse();
+				}
 			}
 		}
 		assertThat(activity.internalErrors()).as("failures of the server's own code").isZero();

@@ -1,9 +1,12 @@
 package io.hellorpc.jsonrpc.support;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.hellorpc.jsonrpc.server.RpcApplicationException;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -37,6 +40,23 @@ public class TestServices {
 
 		public String recurse(String name) {
 			return recurse(name);
+		}
+
+		private final List<String> notes = new CopyOnWriteArrayList<>();
+
+		/** Remembers the text (for notifications, which get no reply to show they ran). */
+		public String note(String text) {
+			this.notes.add(text);
+			return text;
+		}
+
+		public List<String> notes() {
+			return this.notes;
+		}
+
+		/** Fails with a JSON-RPC 2.0 error code and data of its own. */
+		public String refuse(String reason) {
+			throw new RpcApplicationException(4001, "refused: " + reason, Map.of("reason", reason));
 		}
 
 	}

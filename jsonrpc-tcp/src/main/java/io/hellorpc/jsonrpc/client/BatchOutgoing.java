@@ -1,0 +1,37 @@
+package io.hellorpc.jsonrpc.client;
+
+import java.util.List;
+
+/** A JSON-RPC 2.0 batch: one message carrying several calls, each settled by its own reply. */
+final class BatchOutgoing implements Outgoing {
+
+	private final byte[] bytes;
+
+	private final List<PendingCall> calls;
+
+	BatchOutgoing(byte[] bytes, List<PendingCall> calls) {
+		this.bytes = bytes;
+		this.calls = calls;
+	}
+
+	@Override
+	public byte[] bytes() {
+		return this.bytes;
+	}
+
+	@Override
+	public boolean cancelled() {
+		return this.calls.stream().allMatch(PendingCall::isDone);
+	}
+
+	@Override
+	public void boundTo(RpcClientConnection connection) {
+		this.calls.forEach((call) -> call.boundTo(connection));
+	}
+
+	@Override
+	public void written(PendingCalls pending) {
+		this.calls.forEach((call) -> call.written(pending));
+	}
+
+}

@@ -1,0 +1,107 @@
+package io.hellorpc.hello.server;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import io.hellorpc.jsonrpc.client.RpcRemoteException;
+import io.hellorpc.jsonrpc.client.RpcTemplate;
+import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
+import io.hellorpc.jsonrpc.support.GoPeer;
+import io.hellorpc.jsonrpc.support.Json2Peers;
+import io.hellorpc.jsonrpc.support.ProcessResult;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * JSON-RPC 2.0 with independent peers: npm's jayson (TCP client against hello-server, TCP server
+ * called by RpcTemplate) and Debian's python3-aiorpcx (newline framing) against hello-server; and
+ * Go's own client, to show the 1.0 dialect did not move.
+ */
+@SpringBootTest(properties = { "rpc.server.port=0", "rpc.server.host=127.0.0.1", "spring.main.web-application-type=none" })
+class JsonRpc2InteropTests {
+
+	@Value("${local.rpc.port}")
+	private int port;
+
+	@Test
+	void jaysonsTcpClientCallsHelloServer() {
+		ProcessResult result = Json2Peers.jayson("client", String.valueOf(this.port));
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		assertThat(result.stdout()).isEqualTo("""
+				call: {"Message":"Hello jayson"} (jsonrpc 2.0)
+				named params: {"Message":"Hello named"} (jsonrpc 2.0)
+				error object: error -32000 A name must be specified
+				unknown method: error -32601 rpc: can't find method Handler.Nope
+				batch with a notification: b1={"Message":"Hello b1"}; b3={"Message":"Hello b3"}
+				notification: "sent" (jsonrpc 2.0)
+				""");
+	}
+
+	@Test
+	void aiorpcxClientCallsHelloServerWithNewlineFraming() {
+		ProcessResult result = Json2Peers.aiorpcx(this.port);
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		assertThat(result.stdout()).isEqualTo("""
+				call: Hello aiorpcx
+				named params: Hello named
+				error object: -32000 A name must be specified
+				unknown method: -32601 rpc: can't find method Handler.Nope
+				batch: ['Hello b1', 'Hello b3']
+				after: Hello again
+				""");
+	}
+
+	@Test
+	void rpcTemplateInJsonRpc2CallsJaysonsTcpServer() throws Exception {
+		try (Json2Peers.PeerServer jayson = Json2Peers.jaysonServer();
+				RpcTemplate rpc = new RpcTemplateBuilder().address("127.0.0.1", jayson.port())
+					.protocol(RpcProtocol.JSON_RPC_2)
+					.timeout(Duration.ofSeconds(20))
+					.build()) {
+			assertThat(rpc.call("Handler.Execute", new Handler.Request("ciro"), Handler.Response.class))
+				.isEqualTo(new Handler.Response("Hello ciro"));
+			assertThatExceptionOfType(RpcRemoteException.class)
+				.isThrownBy(() -> rpc.call("Handler.Execute", new Handler.Request(""), Handler.Response.class))
+				.withMessage("A name must be specified")
+				.satisfies((ex) -> {
+					assertThat(ex.getCode()).isEqualTo(4000);
+					assertThat(ex.getData()).isEqualTo(Map.of("field", "Name"));
+				});
+			RpcTemplate.Batch batch = rpc.batch();
+			CompletableFuture<Handler.Response> first = batch.call("Handler.Execute", new Handler.Request("one"),
+					Handler.Response.class);
+			CompletableFuture<Handler.Response> second = batch.call("Handler.Execute", new Handler.Request(""),
+					Handler.Response.class);
+			batch.notify("Handler.Note", "in a batch");
+			batch.send();
+			assertThat(first).succeedsWithin(Duration.ofSeconds(20)).isEqualTo(new Handler.Response("Hello one"));
+			assertThat(second).failsWithin(Duration.ofSeconds(20))
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(RpcRemoteException.class);
+			rpc.notify("Handler.Note", "alone");
+			// replies written back to back on one connection are read apart
+			assertThat(rpc.call("Handler.Execute", new Handler.Request("after"), Handler.Response.class))
+				.isEqualTo(new Handler.Response("Hello after"));
+		}
+	}
+
+	@Test
+	void gosClientStillSpeaksTheGoDialect() {
+		ProcessResult result = GoPeer.run(60, "-mode=check", "-addr=127.0.0.1:" + this.port);
+		assertThat(result.stdout()).startsWith("""
+				hello: Hello ciro
+				empty-name: error: A name must be specified
+				unknown-method: error: rpc: can't find method Handler.Nope
+				""").contains("concurrent: 200/200 right");
+	}
+
+}

@@ -1,0 +1,102 @@
+package io.hellorpc.jsonrpc.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Independent JSON-RPC 2.0 peers for the interop tests: npm's {@code jayson} (Node, in
+ * {@code interop/node}, installed from package-lock.json on first use) and Debian's
+ * {@code python3-aiorpcx} (in {@code interop/python}). {@code .ci/run} installs Node's and Python's
+ * packages; a missing one fails the test with the command that installs it.
+ */
+public final class Json2Peers {
+
+	private Json2Peers() {
+	}
+
+	/** Runs {@code interop/node/jayson-peer.js} with the arguments to completion. */
+	public static ProcessResult jayson(String... args) {
+		return run(nodeCommand(args), 120);
+	}
+
+	/** Starts jayson's TCP server on a free loopback port; returns it once it listens. */
+	public static PeerServer jaysonServer() {
+		try {
+			Process process = new ProcessBuilder(nodeCommand("server")).redirectErrorStream(true).start();
+			BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+			String line = out.readLine();
+			if (line == null || !line.startsWith("listening on ")) {
+				process.destroyForcibly();
+				throw new IllegalStateException("jayson's server did not start: " + line);
+			}
+			return new PeerServer(process, Integer.parseInt(line.substring(line.lastIndexOf(':') + 1)));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Runs {@code interop/python/aiorpcx_client.py PORT} to completion. */
+	public static ProcessResult aiorpcx(int port) {
+		Path script = GoPeer.repositoryRoot().resolve("interop/python/aiorpcx_client.py");
+		// Debian's python3, where python3-aiorpcx installs (a pyenv python3 earlier on PATH has no such package).
+		String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+		return run(List.of(python, script.toString(), String.valueOf(port)), 120);
+	}
+
+	private static List<String> nodeCommand(String... args) {
+		Path dir = GoPeer.repositoryRoot().resolve("interop/node");
+		if (!Files.isDirectory(dir.resolve("node_modules/jayson"))) {
+			ProcessResult install = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefix", dir.toString()), 300);
+			if (install.exitCode() != 0) {
+				throw new IllegalStateException("npm ci in interop/node failed: " + install.stderr());
+			}
+		}
+		List<String> command = new ArrayList<>(List.of("node", dir.resolve("jayson-peer.js").toString()));
+		command.addAll(List.of(args));
+		return command;
+	}
+
+	private static ProcessResult run(List<String> command, long timeoutSeconds) {
+		Process process;
+		try {
+			process = new ProcessBuilder(command).start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot run " + command.get(0) + ": the JSON-RPC 2.0 interop tests need Node "
+					+ "(apt-get install nodejs npm) and Debian's python3-aiorpcx (apt-get install python3-aiorpcx)", ex);
+		}
+		try {
+			return ProcessResult.of(process, timeoutSeconds);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** A peer's server process; closing it kills it. */
+	public record PeerServer(Process process, int port) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			this.process.destroy();
+			try {
+				this.process.waitFor(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.process.destroyForcibly();
+		}
+
+	}
+
+}

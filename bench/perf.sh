@@ -179,6 +179,22 @@ for load in $loads; do
 done
 [ "${java_major%%.*}" -ge 21 ] || echo "(no virtual-thread rows: $java is Java $java_major; they need 21+)"
 echo
+echo "Dialects, against hello-server through RpcTemplate's callAsync: Go's 1.0 dialect, JSON-RPC 2.0,"
+echo "and JSON-RPC 2.0 batches of 16 calls (calls/s and CPU per call count each call of a batch)"
+echo
+echo "| load (conns x in flight) | messages | calls/s | p50 µs | p99 µs | client CPU µs/call | server CPU µs/call |"
+echo "|---|---|---|---|---|---|---|"
+dialect_load=${DIALECT_LOAD:-4x16}
+conns=${dialect_load%x*}; inflight=${dialect_load#*x}
+go1=$(drive async ours "$conns" "$inflight")
+client_row "$conns x $inflight" "1.0 (Go's dialect), one call each" "$go1"
+v2=$(drive async-2 ours "$conns" "$inflight")
+client_row "$conns x $inflight" "2.0, one call each" "$v2"
+b16=$(drive batch-16 ours "$conns" "$inflight")
+client_row "$conns x $inflight" "2.0, batches of 16" "$b16"
+ratio "$conns x $inflight" "2.0 / 1.0 (calls/s, p50, p99, server CPU)" "$v2" "$go1" 4
+ratio "$conns x $inflight" "batch of 16 / single 2.0 (calls/s, p50, p99, server CPU)" "$b16" "$v2" 4
+echo
 for s in ours go floor; do
   pid="PID_$s"
   echo "RSS after the run, $s: $(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/${!pid}/status")"

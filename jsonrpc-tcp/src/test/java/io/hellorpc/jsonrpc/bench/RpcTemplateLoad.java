@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.hellorpc.jsonrpc.client.RpcClientResources;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 
 /**
  * The Java side of {@code bench/perf.sh}: the same load as the Go program's bench mode, made
@@ -25,11 +27,14 @@ import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
  * <p>
  * Usage: {@code RpcTemplateLoad HOST PORT CONNS INFLIGHT WARMUP_SECONDS SECONDS [MAX_CALLS [MODE]]}
  * where MODE is {@code platform} (a platform thread per caller, blocking {@code call}),
- * {@code virtual} (a virtual thread per caller; Java 21+) or {@code async} (each caller a chain
- * of {@code callAsync}, no thread of its own). The run ends at WARMUP + SECONDS or after MAX_CALLS
- * calls in all, whichever comes first.
+ * {@code virtual} (a virtual thread per caller; Java 21+), {@code async} (each caller a chain
+ * of {@code callAsync}, no thread of its own), {@code async-2} (the same in JSON-RPC 2.0) or
+ * {@code batch-16} (JSON-RPC 2.0, each caller a chain of batches of 16 calls, each call counted).
+ * The run ends at WARMUP + SECONDS or after MAX_CALLS calls in all, whichever comes first.
  */
 public final class RpcTemplateLoad {
+
+	private static final int BATCH = 16;
 
 	record Request(String name) {
 	}
@@ -91,14 +96,20 @@ public final class RpcTemplateLoad {
 		// As in a Spring application, whose templates share the auto-configured I/O threads.
 		RpcClientResources resources = new RpcClientResources();
 		for (int c = 0; c < conns; c++) {
-			RpcTemplate rpc = new RpcTemplateBuilder().address(host, port).resources(resources).build();
+			RpcTemplate rpc = new RpcTemplateBuilder().address(host, port)
+				.resources(resources)
+				.protocol(mode.endsWith("-2") || mode.startsWith("batch") ? RpcProtocol.JSON_RPC_2 : RpcProtocol.GO)
+				.build();
 			templates.add(rpc);
 			for (int k = 0; k < inflight; k++) {
 				// 64 MB of samples in all, however many callers
 				Caller caller = new Caller(Math.max(1 << 14, (1 << 23) / (conns * inflight)));
 				callers.add(caller);
-				if ("async".equals(mode)) {
+				if (mode.startsWith("async")) {
 					callAsync(rpc, caller, window, 0, done);
+				}
+				else if ("batch-16".equals(mode)) {
+					callBatches(rpc, caller, window, 0, done);
 				}
 				else {
 					threads.newThread(() -> {
@@ -147,6 +158,28 @@ public final class RpcTemplateLoad {
 		rpc.callAsync("Handler.Execute", new Request("ciro"), Response.class).whenComplete((response, failure) -> {
 			caller.record(t0, System.nanoTime(), failure == null && "Hello ciro".equals(response.message()), window);
 			callAsync(rpc, caller, window, n + 1, done);
+		});
+	}
+
+	/** A chain of batches of {@value #BATCH} calls: the next batch goes out when the last reply of one is in. */
+	private static void callBatches(RpcTemplate rpc, Caller caller, Window window, int n, CountDownLatch done) {
+		long t0 = System.nanoTime();
+		if (n >= window.callsPerCaller || t0 >= window.end) {
+			done.countDown();
+			return;
+		}
+		RpcTemplate.Batch batch = rpc.batch();
+		List<CompletableFuture<Response>> replies = new ArrayList<>();
+		for (int i = 0; i < BATCH; i++) {
+			replies.add(batch.call("Handler.Execute", new Request("ciro"), Response.class));
+		}
+		batch.send();
+		CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+			long t1 = System.nanoTime();
+			for (CompletableFuture<Response> reply : replies) {
+				caller.record(t0, t1, failure == null && "Hello ciro".equals(reply.join().message()), window);
+			}
+			callBatches(rpc, caller, window, n + BATCH, done);
 		});
 	}
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import io.hellorpc.jsonrpc.support.GoPeer;
-import io.hellorpc.jsonrpc.support.GoPeer.GoServer;
+import io.hellorpc.jsonrpc.support.PeerServer;
 import io.hellorpc.jsonrpc.support.ProcessResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(properties = { "rpc.server.port=0", "rpc.server.host=127.0.0.1", "spring.main.web-application-type=none" })
 class GoWireDifferentialTests {
 
-	private static GoServer go;
+	private static PeerServer go;
 
 	@Value("${local.rpc.port}")
 	private int ourPort;

@@ -11,6 +11,7 @@ import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.hellorpc.jsonrpc.support.GoPeer;
 import io.hellorpc.jsonrpc.support.Json2Peers;
+import io.hellorpc.jsonrpc.support.PeerServer;
 import io.hellorpc.jsonrpc.support.ProcessResult;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +62,7 @@ class JsonRpc2InteropTests {
 
 	@Test
 	void rpcTemplateInJsonRpc2CallsJaysonsTcpServer() throws Exception {
-		try (Json2Peers.PeerServer jayson = Json2Peers.jaysonServer();
+		try (PeerServer jayson = Json2Peers.jaysonServer();
 				RpcTemplate rpc = new RpcTemplateBuilder().address("127.0.0.1", jayson.port())
 					.protocol(RpcProtocol.JSON_RPC_2)
 					.timeout(Duration.ofSeconds(20))

@@ -2,9 +2,8 @@ package io.hellorpc.jsonrpc.client;
 
 import java.nio.charset.StandardCharsets;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.hellorpc.jsonrpc.support.PlantedBugs;
+import io.netty.channel.ChannelHandler;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -26,25 +25,14 @@ class ClientReplyHarnessTests {
 
 	@Test
 	void aThrowFromOurOwnCodeFailsTheTarget() {
-		ChannelInboundHandlerAdapter throwing = new ChannelInboundHandlerAdapter() {
-			@Override
-			public void channelRead(ChannelHandlerContext ctx, Object msg) {
-				((ByteBuf) msg).release();
-				throw new NullPointerException("planted bug");
-			}
-		};
+		ChannelHandler throwing = PlantedBugs.throwing(new NullPointerException("planted bug"));
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> ClientReplyHarness.planted(throwing).check(REPLY))
 			.withMessageContaining("a failure the bytes do not explain");
 	}
 
 	@Test
 	void aLeakedFrameFailsTheTarget() {
-		ChannelInboundHandlerAdapter leaking = new ChannelInboundHandlerAdapter() {
-			@Override
-			public void channelRead(ChannelHandlerContext ctx, Object msg) {
-				ctx.fireChannelRead(((ByteBuf) msg).retain());
-			}
-		};
+		ChannelHandler leaking = PlantedBugs.leakingFrames();
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> ClientReplyHarness.planted(leaking).check(REPLY))
 			.withMessageMatching("(?s).*(leaked|not released).*");
 	}

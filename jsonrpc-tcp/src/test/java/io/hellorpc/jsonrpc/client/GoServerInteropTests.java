@@ -1,7 +1,7 @@
 package io.hellorpc.jsonrpc.client;
 
 import io.hellorpc.jsonrpc.support.GoPeer;
-import io.hellorpc.jsonrpc.support.GoPeer.GoServer;
+import io.hellorpc.jsonrpc.support.PeerServer;
 import io.hellorpc.jsonrpc.support.TestServices.Request;
 import io.hellorpc.jsonrpc.support.TestServices.Response;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ class GoServerInteropTests {
 
 	@Test
 	void rpcTemplateGetsHelloAndTheEmptyNameErrorFromAGoServer() {
-		try (GoServer go = GoPeer.startServer("server");
+		try (PeerServer go = GoPeer.startServer("server");
 				RpcTemplate rpc = new RpcTemplateBuilder().address("127.0.0.1", go.port()).build()) {
 			assertThat(rpc.call("Handler.Execute", new Request("ciro"), Response.class)).isEqualTo(new Response("Hello ciro"));
 			assertThatExceptionOfType(RpcRemoteException.class)

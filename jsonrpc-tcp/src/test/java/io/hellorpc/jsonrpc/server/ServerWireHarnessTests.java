@@ -4,9 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.hellorpc.jsonrpc.server.ServerWireHarness.HandOff;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.hellorpc.jsonrpc.support.PlantedBugs;
+import io.netty.channel.ChannelHandler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -37,12 +36,7 @@ class ServerWireHarnessTests {
 
 	@Test
 	void aLeakedFrameFailsTheTarget() {
-		ChannelInboundHandlerAdapter leaking = new ChannelInboundHandlerAdapter() {
-			@Override
-			public void channelRead(ChannelHandlerContext ctx, Object msg) {
-				ctx.fireChannelRead(((ByteBuf) msg).retain());
-			}
-		};
+		ChannelHandler leaking = PlantedBugs.leakingFrames();
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> ServerWireHarness.planted(new JsonFrameDecoder(ServerWireHarness.MAX_MESSAGE), leaking)
 				.check(CALLS, 17))
@@ -51,13 +45,7 @@ class ServerWireHarnessTests {
 
 	@Test
 	void aThrowFromOurOwnCodeFailsTheTarget() {
-		ChannelInboundHandlerAdapter throwing = new ChannelInboundHandlerAdapter() {
-			@Override
-			public void channelRead(ChannelHandlerContext ctx, Object msg) {
-				((ByteBuf) msg).release();
-				throw new IllegalStateException("planted bug");
-			}
-		};
+		ChannelHandler throwing = PlantedBugs.throwing(new IllegalStateException("planted bug"));
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> ServerWireHarness.planted(new JsonFrameDecoder(ServerWireHarness.MAX_MESSAGE), throwing)
 				.check(CALLS, 17))

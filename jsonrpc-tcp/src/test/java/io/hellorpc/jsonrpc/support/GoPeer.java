@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Go program in {@code interop/gohello} (standard library only), built once with the
@@ -50,7 +49,7 @@ public final class GoPeer {
 	}
 
 	/** Starts a server mode ({@code server} or {@code floor}) on a free loopback port; returns it once it listens. */
-	public static GoServer startServer(String mode) {
+	public static PeerServer startServer(String mode) {
 		try {
 			Process process = new ProcessBuilder(binary().toString(), "-mode=" + mode, "-addr=127.0.0.1:0")
 				.redirectErrorStream(true)
@@ -62,7 +61,7 @@ public final class GoPeer {
 				throw new IllegalStateException("Go " + mode + " did not start: " + line);
 			}
 			int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
-			return new GoServer(process, port);
+			return new PeerServer(process, port);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -100,23 +99,6 @@ public final class GoPeer {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	/** A Go server process; closing it kills it. */
-	public record GoServer(Process process, int port) implements AutoCloseable {
-
-		@Override
-		public void close() {
-			this.process.destroy();
-			try {
-				this.process.waitFor(5, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			this.process.destroyForcibly();
-		}
-
 	}
 
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Independent JSON-RPC 2.0 peers for the interop tests: npm's {@code jayson} (Node, in
@@ -80,23 +79,6 @@ public final class Json2Peers {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	/** A peer's server process; closing it kills it. */
-	public record PeerServer(Process process, int port) implements AutoCloseable {
-
-		@Override
-		public void close() {
-			this.process.destroy();
-			try {
-				this.process.waitFor(5, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			this.process.destroyForcibly();
-		}
-
 	}
 
 }

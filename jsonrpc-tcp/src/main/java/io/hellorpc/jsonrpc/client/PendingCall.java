@@ -143,12 +143,18 @@ final class PendingCall implements Outgoing {
 	/**
 	 * Waits for the outcome: the reply, a failure, or the timeout that the template's deadline sweep
 	 * settles. The park has no timeout of its own, since a timed park costs a virtual thread a timer
-	 * task per call.
+	 * task per call. An interrupt ends the wait: the call is settled as failed, {@code abandon}
+	 * removes what is left of it, and the thread keeps its interrupt status.
 	 */
-	RpcResponse await() {
+	RpcResponse await(Runnable abandon) {
 		Object result;
 		while ((result = this.outcome) == null) {
 			LockSupport.park(this);
+			if (Thread.interrupted()) {
+				settle(new RpcException("interrupted while waiting for the reply of " + this.method));
+				abandon.run();
+				Thread.currentThread().interrupt();
+			}
 		}
 		if (result instanceof RpcException failure) {
 			// Thrown on the caller's thread: its stack is the useful one.

@@ -1,6 +1,7 @@
 package io.hellorpc.jsonrpc.client;
 
 import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
@@ -54,7 +55,13 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		message.boundTo(this);
 		this.outbound.add(message);
 		if (this.drainScheduled.compareAndSet(false, true)) {
-			this.channel.eventLoop().execute(this::drain);
+			try {
+				this.channel.eventLoop().execute(this::drain);
+			}
+			catch (RejectedExecutionException ex) {
+				// The template closed meanwhile, and its event loop with it.
+				this.calls.failAll((call) -> call.connection == this, (call) -> closed());
+			}
 		}
 	}
 

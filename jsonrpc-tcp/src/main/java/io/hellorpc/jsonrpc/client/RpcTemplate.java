@@ -128,7 +128,7 @@ public class RpcTemplate implements AutoCloseable {
 				encode(() -> this.codec.encodeRequest(RpcProtocol.JSON_RPC_2, null, method, request), method), true,
 				deadline(timeout), timeout.toMillis(), address());
 		send(call);
-		call.await();
+		call.await(() -> this.calls.remove(call));
 	}
 
 	/**
@@ -189,7 +189,7 @@ public class RpcTemplate implements AutoCloseable {
 			PendingCall call = PendingCall.blocking(id, method, encode(id, method, request), false, deadline(timeout),
 					timeout.toMillis(), address());
 			send(call);
-			T result = result(method, call.await(), resultType);
+			T result = result(method, call.await(() -> this.calls.remove(call)), resultType);
 			observation.stop();
 			return result;
 		}

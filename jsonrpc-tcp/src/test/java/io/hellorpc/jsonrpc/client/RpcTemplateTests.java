@@ -193,6 +193,34 @@ class RpcTemplateTests {
 	}
 
 	@Test
+	void anInterruptedCallerStopsWaitingKeepsItsInterruptAndLeavesNoTrace() throws Exception {
+		try (RunningServer server = RunningServer.start(); RpcTemplate rpc = template(server.port())) {
+			TestServices.Sleeper sleeper = server.bean(TestServices.Sleeper.class);
+			CompletableFuture<Throwable> failure = new CompletableFuture<>();
+			CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+			Thread caller = new Thread(() -> {
+				try {
+					rpc.call("Slow.Hold", "never", String.class, Duration.ofMinutes(5));
+				}
+				catch (RuntimeException ex) {
+					failure.complete(ex);
+				}
+				stillInterrupted.complete(Thread.currentThread().isInterrupted());
+			});
+			caller.start();
+			await().until(() -> sleeper.running() == 1);
+			caller.interrupt();
+			assertThat(failure).succeedsWithin(Duration.ofSeconds(10))
+				.isInstanceOf(RpcException.class)
+				.extracting(Throwable::getMessage)
+				.isEqualTo("interrupted while waiting for the reply of Slow.Hold");
+			assertThat(stillInterrupted).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(true);
+			assertThat(rpc.pendingCalls()).isZero();
+			sleeper.release(1);
+		}
+	}
+
+	@Test
 	void closingTheTemplateFailsTheCallsStillWaiting() {
 		try (RunningServer server = RunningServer.start()) {
 			RpcTemplate rpc = template(server.port());

@@ -25,14 +25,6 @@ public final class RpcErrors {
 		return "jsonrpc: request body missing params";
 	}
 
-	public static String paramsNotSingleValueArray() {
-		return "jsonrpc: params must be an array holding exactly one value";
-	}
-
-	public static String invalidParams(String method, String problem) {
-		return "jsonrpc: invalid params for " + method + ": " + problem;
-	}
-
 	public static String messageTooLarge(long limit) {
 		return "jsonrpc: message too large: the limit is " + limit + " bytes (rpc.server.max-message-size)";
 	}

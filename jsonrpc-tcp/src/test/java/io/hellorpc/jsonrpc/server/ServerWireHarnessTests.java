@@ -53,6 +53,23 @@ class ServerWireHarnessTests {
 	}
 
 	@Test
+	void anErrorTextNamingAJavaClassFailsTheTarget() {
+		ChannelHandler naming = new io.netty.handler.codec.ByteToMessageDecoder() {
+			@Override
+			protected void decode(io.netty.channel.ChannelHandlerContext ctx, io.netty.buffer.ByteBuf in, java.util.List<Object> out) {
+				in.skipBytes(in.readableBytes());
+				throw new io.netty.handler.codec.CorruptedFrameException("io.netty.buffer.PooledByteBuf$Handle refused it");
+			}
+		};
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> ServerWireHarness.planted(naming).check(CALLS, 17))
+			.withMessageContaining("internal detail");
+		// What quotes the peer's own input may say anything: that is not ours to hide.
+		byte[] peerSaysIt = "{\"method\":\"java.lang.Exception$Inner.X\",\"params\":[],\"id\":1}$".getBytes(StandardCharsets.UTF_8);
+		assertThatCode(() -> ServerWireHarness.of(HandOff.INLINE).check(peerSaysIt, 5)).doesNotThrowAnyException();
+	}
+
+	@Test
 	void framingThatBuffersPastTheLimitFailsTheTarget() {
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> ServerWireHarness.planted(new JsonFrameDecoder(16 * ServerWireHarness.MAX_MESSAGE))

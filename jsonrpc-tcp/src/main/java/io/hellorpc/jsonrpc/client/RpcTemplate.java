@@ -353,15 +353,15 @@ public class RpcTemplate implements AutoCloseable {
 						timeout.toMillis(), address(), RpcTemplate.this.executor,
 						(reply != null) ? reply : new CompletableFuture<>()));
 			}
-			byte[] message;
 			try {
-				message = encode(() -> RpcTemplate.this.codec.encodeBatch(ids, this.methods, this.params), "a batch");
+				byte[] message = encode(() -> RpcTemplate.this.codec.encodeBatch(ids, this.methods, this.params), "a batch");
+				RpcTemplate.this.send(new BatchOutgoing(message, carried), carried);
 			}
 			catch (RpcException ex) {
+				// Not sent (unwritable params, or the template is closed): every call of it fails so.
 				this.replies.stream().filter(Objects::nonNull).forEach((reply) -> reply.completeExceptionally(ex));
 				throw ex;
 			}
-			RpcTemplate.this.send(new BatchOutgoing(message, carried), carried);
 		}
 
 		private <T> CompletableFuture<T> add(String method, Object request, JavaType resultType) {

@@ -43,7 +43,7 @@ final class ServerWireHarness {
 
 	/** The parts of error texts that quote the peer's own input (a method name, a character), which may say anything. */
 	private static final Pattern PEER_INPUT = Pattern
-		.compile("(can't find (service|method) |request ill-formed: ).*|invalid character '.*' at byte");
+		.compile("(?s)(can't find (service|method) |request ill-formed: ).*|invalid character '(\\\\x[0-9a-f]{2}|.)' at byte");
 
 	private static final JsonRpcCodec codec = new JsonRpcCodec(GoJson.mapper());
 

@@ -65,7 +65,7 @@ class ServerWireHarnessTests {
 			.isThrownBy(() -> ServerWireHarness.planted(naming).check(CALLS, 17))
 			.withMessageContaining("internal detail");
 		// What quotes the peer's own input may say anything: that is not ours to hide.
-		byte[] peerSaysIt = "{\"method\":\"java.lang.Exception$Inner.X\",\"params\":[],\"id\":1}$".getBytes(StandardCharsets.UTF_8);
+		byte[] peerSaysIt = "{\"method\":\"java.l\\nang.Exception$Inner.X\",\"params\":[],\"id\":1}$".getBytes(StandardCharsets.UTF_8);
 		assertThatCode(() -> ServerWireHarness.of(HandOff.INLINE).check(peerSaysIt, 5)).doesNotThrowAnyException();
 	}
 

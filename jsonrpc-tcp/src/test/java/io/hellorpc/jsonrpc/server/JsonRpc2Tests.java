@@ -78,9 +78,9 @@ class JsonRpc2Tests {
 		try (RawConnection connection = server.connect()) {
 			connection.send(call("Handler.Refuse", "[\"busy\"]", "1"));
 			assertThat(connection.readLine()).isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":4001,"
-					+ "\"message\":\"refused: busy\",\"data\":{\"reason\":\"busy\"}},\"id\":1}");
+					+ "\"message\":\"refused\",\"data\":{\"reason\":\"busy\"}},\"id\":1}");
 			connection.send("{\"method\":\"Handler.Refuse\",\"params\":[\"busy\"],\"id\":2}");
-			assertThat(connection.readLine()).isEqualTo("{\"id\":2,\"result\":null,\"error\":\"refused: busy\"}");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":2,\"result\":null,\"error\":\"refused\"}");
 		}
 	}
 

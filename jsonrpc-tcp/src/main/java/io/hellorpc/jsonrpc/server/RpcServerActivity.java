@@ -38,12 +38,10 @@ public final class RpcServerActivity {
 
 	private final Counter idleClosed;
 
-	/** Kept here, not only in a meter: a registry without backends counts nothing, and tests read it. */
+	/** Kept here, not only in meters: a registry without backends counts nothing, and tests read them. */
 	private final AtomicLong internalErrors = new AtomicLong();
 
-	private final Counter readingPaused;
-
-	private final AtomicLong readingPausedCount = new AtomicLong();
+	private final AtomicLong readingPaused = new AtomicLong();
 
 	private final Counter notifications;
 
@@ -67,8 +65,10 @@ public final class RpcServerActivity {
 			.description("Failures of the server's own code (each one a bug): the call or connection got a generic error")
 			.tags(TAGS)
 			.register(registry);
-		this.readingPaused = counter(registry, "rpc.server.connections.reading.paused",
-				"Times a connection was no longer read because its peer was not reading its replies", TAGS);
+		FunctionCounter.builder("rpc.server.connections.reading.paused", this.readingPaused, AtomicLong::get)
+			.description("Times a connection was no longer read because its peer was not reading its replies")
+			.tags(TAGS)
+			.register(registry);
 		this.notifications = counter(registry, "rpc.server.notifications",
 				"JSON-RPC 2.0 notifications run (calls without an id, never answered)", TAGS);
 		for (RejectReason reason : RejectReason.values()) {
@@ -120,8 +120,7 @@ public final class RpcServerActivity {
 	}
 
 	void pausedReading() {
-		this.readingPaused.increment();
-		this.readingPausedCount.incrementAndGet();
+		this.readingPaused.incrementAndGet();
 	}
 
 	/** Failures of the server's own code so far: each one is a bug (the fuzz tests require none). */
@@ -131,7 +130,7 @@ public final class RpcServerActivity {
 
 	/** Times a connection stopped being read because its peer did not take its replies. */
 	public long readingPaused() {
-		return this.readingPausedCount.get();
+		return this.readingPaused.get();
 	}
 
 	public int openConnections() {

@@ -83,6 +83,8 @@ class ReliabilityIT {
 				idle.add(new RawConnection(port).send((i % 2 == 0) ? "" : "{\"method\":\"Handler.Exe"));
 			}
 
+			// How long the soak runs (a load duration, not a wait for an outcome): what it asserts is
+			// counted (calls right, wrong, rejected; heap and descriptors), never timed.
 			Thread.sleep(Math.min(duration.toMillis() / 3, 20_000));
 			long heapAfterWarmUp = heapAfterFullGc(server.pid());
 			long descriptorsDuring = openDescriptors(server.pid());
@@ -120,6 +122,8 @@ class ReliabilityIT {
 			for (int i = 0; i < 32; i++) {
 				connections.add(new PipelinedConnection(port, 4));
 			}
+			// How long load runs before the SIGTERM; every call sent before it must be answered, however
+			// many that is on this machine.
 			Thread.sleep(loadTime.toMillis());
 			long sigterm = System.nanoTime();
 			int exitCode = server.terminate(Duration.ofSeconds(20));
@@ -199,6 +203,7 @@ class ReliabilityIT {
 			long started = System.nanoTime();
 			long calls = 0;
 			try (RpcTemplate rpc = new RpcTemplateBuilder().address("127.0.0.1", port).build()) {
+				// Calls go on for this long beside the slow-loris connections (load, not a deadline).
 				while (System.nanoTime() - started < Duration.ofMillis(2500).toNanos()) {
 					assertThat(rpc.call("Handler.Execute", new Handler.Request("busy"), Handler.Response.class).message())
 						.isEqualTo("Hello busy");
@@ -262,6 +267,7 @@ class ReliabilityIT {
 			rpc.call("Handler.Execute", new Handler.Request("warm"), Handler.Response.class);
 		}
 		assertThat(rejectedAndClosed(port, "{\"method\": }")).isTrue();
+		// Settled when two counts 200 ms apart agree (the JVM opens some jars lazily), polled until then.
 		await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofMillis(200)).until(() -> {
 			long before = openDescriptors(server.pid());
 			Thread.sleep(200);

@@ -43,7 +43,7 @@ public final class NeverReadingPeer {
 			socket.setSoTimeout(1000);
 			OutputStream out = socket.getOutputStream();
 			Thread closer = new Thread(() -> {
-				// A blocked write is ended by closing the socket at the end of the run.
+				// The run's length: a blocked write is ended by closing the socket when it is over.
 				try {
 					Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
 					socket.close();

@@ -97,6 +97,7 @@ public class TestServices {
 			this.gate.release(calls);
 		}
 
+		/** Takes as long as told: for load and drain tests that need calls to take time, never to decide an outcome. */
 		public String sleep(Nap nap) throws InterruptedException {
 			this.mostAtOnce.accumulateAndGet(this.running.incrementAndGet(), Math::max);
 			try {

@@ -8,13 +8,19 @@
 //	gohello -mode=check  -addr=HOST:PORT      the interop checks, one line each
 //	gohello -mode=bench  -addr=HOST:PORT -conns=4 -inflight=16 -duration=5s -warmup=1s
 //	gohello -mode=decode < replies             each reply line as Go's jsonrpc client decodes it
+//	gohello -mode=handshakes -addr=HOST:PORT -ca=ca.pem -conns=4 -duration=5s
+//	                                           new TLS connections, one call each, as fast as they go
 //
-// Servers print "listening on ADDR" once bound.
+// TLS, the way Go users add it to net/rpc (crypto/tls around the connection): servers take -cert
+// and -key (PEM), and -ca to require a client certificate signed by it; clients take -ca to trust
+// and -cert/-key to present one. Servers print "listening on ADDR" once bound.
 package main
 
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -54,9 +60,20 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "measured time (bench mode)")
 	warmup := flag.Duration("warmup", time.Second, "unmeasured time before it (bench mode)")
 	maxCalls := flag.Int("maxcalls", 50000000, "stop after this many calls in all (bench mode)")
+	cert := flag.String("cert", "", "PEM certificate chain to present (TLS)")
+	key := flag.String("key", "", "PEM private key of -cert (TLS)")
+	ca := flag.String("ca", "", "PEM CA: clients trust it; servers require client certificates signed by it (TLS)")
+	serverName := flag.String("servername", "localhost", "name the server's certificate must hold (TLS clients)")
 	flag.Parse()
 
 	var err error
+	if *cert != "" || *ca != "" {
+		tlsConfig, err = loadTLS(*mode, *cert, *key, *ca, *serverName)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	switch *mode {
 	case "server":
 		err = serve(*addr, func(c net.Conn) { jsonrpc.ServeConn(c) }, func() error { return rpc.Register(new(Handler)) })
@@ -70,6 +87,8 @@ func main() {
 		err = bench(*addr, *conns, *inflight, *warmup, *duration, *maxCalls)
 	case "decode":
 		err = decode(os.Stdin, os.Stdout)
+	case "handshakes":
+		err = handshakes(*addr, *conns, *warmup, *duration, *maxCalls)
 	default:
 		err = fmt.Errorf("unknown mode %q", *mode)
 	}
@@ -89,6 +108,9 @@ func serve(addr string, handle func(net.Conn), setup func() error) error {
 	if err != nil {
 		return err
 	}
+	if tlsConfig != nil {
+		ln = tls.NewListener(ln, tlsConfig)
+	}
 	fmt.Printf("listening on %s\n", ln.Addr())
 	for {
 		c, err := ln.Accept()
@@ -97,6 +119,120 @@ func serve(addr string, handle func(net.Conn), setup func() error) error {
 		}
 		go handle(c)
 	}
+}
+
+// tlsConfig is the TLS side of every connection, or nil for plain TCP.
+var tlsConfig *tls.Config
+
+func loadTLS(mode, cert, key, ca, serverName string) (*tls.Config, error) {
+	config := &tls.Config{ServerName: serverName, MinVersion: tls.VersionTLS12}
+	if cert != "" {
+		pair, err := tls.LoadX509KeyPair(cert, key)
+		if err != nil {
+			return nil, err
+		}
+		config.Certificates = []tls.Certificate{pair}
+	}
+	if ca != "" {
+		pem, err := os.ReadFile(ca)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("no certificate in %s", ca)
+		}
+		if mode == "server" || mode == "floor" {
+			config.ClientCAs = pool
+			config.ClientAuth = tls.RequireAndVerifyClientCert
+		} else {
+			config.RootCAs = pool
+		}
+	}
+	return config, nil
+}
+
+// dial opens a connection, over TLS (handshake done) when TLS is configured, and wraps it in
+// Go's jsonrpc client codec, as a Go user of net/rpc does.
+func dial(addr string) (*rpc.Client, error) {
+	if tlsConfig == nil {
+		return jsonrpc.Dial("tcp", addr)
+	}
+	conn, err := tls.Dial("tcp", addr, tlsConfig)
+	if err != nil {
+		return nil, err
+	}
+	return jsonrpc.NewClient(conn), nil
+}
+
+// handshakes opens new connections from conns goroutines, each making one call and closing, and
+// prints one JSON line: connections (handshakes) measured, per second, and this process's CPU
+// per handshake. Session resumption is off, so each one is a full handshake.
+func handshakes(addr string, conns int, warmup, duration time.Duration, maxCalls int) error {
+	start := time.Now()
+	measureFrom := start.Add(warmup)
+	end := measureFrom.Add(duration)
+	perWorker := maxCalls / conns
+	if perWorker < 1 {
+		perWorker = 1
+	}
+	cpuAtStart := make(chan time.Duration, 1)
+	time.AfterFunc(warmup, func() { cpuAtStart <- cpuTime() })
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	measuredCount, errs := 0, 0
+	var firstErr error
+	for w := 0; w < conns; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; n < perWorker; n++ {
+				t0 := time.Now()
+				if !t0.Before(end) {
+					return
+				}
+				var res Response
+				c, err := dial(addr)
+				if err == nil {
+					err = c.Call("Handler.Execute", Request{Name: "ciro"}, &res)
+					c.Close()
+				}
+				t1 := time.Now()
+				mu.Lock()
+				if err != nil || res.Message != "Hello ciro" {
+					errs++
+					if firstErr == nil {
+						firstErr = err
+					}
+				} else if !t0.Before(measureFrom) && !t1.After(end) {
+					measuredCount++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	finished := time.Now()
+	measured := finished.Sub(measureFrom)
+	if finished.After(end) {
+		measured = duration
+	}
+	cpu := time.Duration(0)
+	select {
+	case c0 := <-cpuAtStart:
+		cpu = cpuTime() - c0
+	default:
+	}
+	perHandshake := 0.0
+	if measuredCount > 0 {
+		perHandshake = float64(cpu.Nanoseconds()) / 1000 / float64(measuredCount)
+	}
+	fmt.Printf("{\"handshakes\":%d,\"seconds\":%.3f,\"handshakesPerSec\":%.1f,\"clientCpuUsPerHandshake\":%.1f,\"errors\":%d}\n",
+		measuredCount, measured.Seconds(), float64(measuredCount)/measured.Seconds(), perHandshake, errs)
+	if errs > 0 {
+		return fmt.Errorf("%d handshakes failed, first: %v", errs, firstErr)
+	}
+	return nil
 }
 
 // floorConn answers every line with a fixed reply, parsing nothing but the id.
@@ -130,7 +266,7 @@ func floorConn(c net.Conn) {
 }
 
 func call(addr, name string) error {
-	client, err := jsonrpc.Dial("tcp", addr)
+	client, err := dial(addr)
 	if err != nil {
 		return err
 	}
@@ -145,7 +281,7 @@ func call(addr, name string) error {
 
 // check prints one line per interop case, the same client used throughout.
 func check(addr string) error {
-	client, err := jsonrpc.Dial("tcp", addr)
+	client, err := dial(addr)
 	if err != nil {
 		return err
 	}
@@ -196,7 +332,7 @@ func check(addr string) error {
 func bench(addr string, conns, inflight int, warmup, duration time.Duration, maxCalls int) error {
 	clients := make([]*rpc.Client, conns)
 	for i := range clients {
-		c, err := jsonrpc.Dial("tcp", addr)
+		c, err := dial(addr)
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,9 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -18,7 +20,7 @@ import org.springframework.context.annotation.Bean;
  * application's I/O threads ({@link RpcClientResources}) and observation registry, and every
  * {@link RpcTemplateCustomizer} bean applied.
  */
-@AutoConfiguration(after = JsonRpcAutoConfiguration.class,
+@AutoConfiguration(after = { JsonRpcAutoConfiguration.class, SslAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @EnableConfigurationProperties(RpcClientProperties.class)
 public class RpcClientAutoConfiguration {
@@ -33,8 +35,10 @@ public class RpcClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	public RpcTemplateBuilder rpcTemplateBuilder(RpcClientProperties properties, JsonRpcCodec codec,
 			RpcClientResources resources, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<RpcTemplateCustomizer> customizers) {
+			ObjectProvider<RpcTemplateCustomizer> customizers, ObjectProvider<SslBundles> sslBundles) {
 		RpcTemplateBuilder builder = new RpcTemplateBuilder().properties(properties)
+			.ssl(ClientSslBundles.resolve("rpc.client.ssl.bundle", properties.ssl().bundle(), sslBundles),
+					properties.ssl().serverName())
 			.resources(resources)
 			.codec(codec)
 			.observationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));

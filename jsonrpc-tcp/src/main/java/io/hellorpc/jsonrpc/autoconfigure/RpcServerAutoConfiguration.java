@@ -21,8 +21,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -33,7 +35,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * run on Boot's {@code applicationTaskExecutor}, so {@code spring.task.execution.*} sizes it and
  * {@code spring.threads.virtual.enabled=true} (Java 21+) runs them on virtual threads.
  */
-@AutoConfiguration(after = { JsonRpcAutoConfiguration.class, TaskExecutionAutoConfiguration.class },
+@AutoConfiguration(after = { JsonRpcAutoConfiguration.class, TaskExecutionAutoConfiguration.class, SslAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnBean(annotation = RpcEndpoint.class)
@@ -66,10 +68,10 @@ public class RpcServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	public NettyRpcServer nettyRpcServer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> executor,
-			RpcServerActivity activity) {
+			RpcServerActivity activity, ObjectProvider<SslBundles> sslBundles) {
 		Executor callExecutor = (properties.callThreads() == RpcServerProperties.CallThreads.EVENT_LOOP)
 				? Runnable::run : executor.getIfAvailable(Executors::newCachedThreadPool);
-		return new NettyRpcServer(properties, codec, dispatcher, callExecutor, activity);
+		return new NettyRpcServer(properties, codec, dispatcher, callExecutor, activity, sslBundles.getIfAvailable());
 	}
 
 	@Bean

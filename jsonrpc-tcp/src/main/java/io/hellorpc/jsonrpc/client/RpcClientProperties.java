@@ -19,10 +19,29 @@ import org.springframework.util.unit.DataSize;
  * @param maxMessageSize largest reply accepted; a larger one breaks the connection
  * @param ioThreads I/O threads shared by the application's templates; {@code 0} means one per CPU
  * @param protocol the dialect templates speak: {@code go} (Go's net/rpc/jsonrpc) or {@code json-rpc-2}
+ * @param ssl TLS to the server, off unless {@code rpc.client.ssl.bundle} names an SSL bundle
  */
 @ConfigurationProperties("rpc.client")
 public record RpcClientProperties(@DefaultValue("localhost") String host, @DefaultValue("1337") int port,
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration timeout,
 		@DefaultValue("16MB") DataSize maxMessageSize, @DefaultValue("0") int ioThreads,
-		@DefaultValue("go") RpcProtocol protocol) {
+		@DefaultValue("go") RpcProtocol protocol, @DefaultValue Ssl ssl) {
+
+	/**
+	 * TLS to the server.
+	 *
+	 * @param bundle the {@code spring.ssl.bundle.*} bundle whose trust store holds the CAs the
+	 * server's certificate must chain to, and whose key store, when it has one, holds the
+	 * certificate presented for mutual TLS; unset means plain TCP
+	 * @param serverName the name the server's certificate must hold (and the SNI sent), when not
+	 * the host called; host-name verification is always on
+	 */
+	public record Ssl(String bundle, String serverName) {
+
+		public boolean enabled() {
+			return this.bundle != null && !this.bundle.isBlank();
+		}
+
+	}
+
 }

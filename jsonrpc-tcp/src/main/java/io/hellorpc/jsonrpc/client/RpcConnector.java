@@ -16,6 +16,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -46,8 +47,15 @@ final class RpcConnector {
 
 	private final AtomicReference<CompletableFuture<RpcClientConnection>> connection = new AtomicReference<>();
 
+	/** {@code null} for plain TCP. */
+	private final ClientTls tls;
+
+	private final long handshakeTimeoutMillis;
+
 	RpcConnector(String host, int port, Duration connectTimeout, int maxMessageSize, JsonRpcCodec codec,
-			PendingCalls calls, RpcClientResources resources) {
+			PendingCalls calls, RpcClientResources resources, ClientTls tls) {
+		this.tls = tls;
+		this.handshakeTimeoutMillis = connectTimeout.toMillis();
 		this.host = host;
 		this.port = port;
 		this.address = host + ":" + port;
@@ -62,7 +70,10 @@ final class RpcConnector {
 			.handler(new ChannelInitializer<SocketChannel>() {
 				@Override
 				protected void initChannel(SocketChannel channel) {
-					// In the order bytes travel: framing (bounded), replies.
+					// In the order bytes travel: TLS (when on), framing (bounded), replies.
+					if (tls != null) {
+						channel.pipeline().addLast("tls", tls.newHandler(channel.alloc(), host, port, RpcConnector.this.handshakeTimeoutMillis));
+					}
 					channel.pipeline()
 						.addLast(new JsonFrameDecoder(maxMessageSize))
 						.addLast(new RpcClientConnection(codec, RpcConnector.this.address, calls));
@@ -110,7 +121,20 @@ final class RpcConnector {
 	private void connect(CompletableFuture<RpcClientConnection> opened) {
 		ChannelFuture connecting = this.bootstrap.connect(this.host, this.port);
 		connecting.addListener((future) -> {
-			if (future.isSuccess()) {
+			if (future.isSuccess() && this.tls != null) {
+				// Usable once the handshake is done, so that a TLS failure is the call's error, named as such.
+				connecting.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener((handshake) -> {
+					if (handshake.isSuccess()) {
+						opened.complete(connecting.channel().pipeline().get(RpcClientConnection.class));
+					}
+					else {
+						opened.completeExceptionally(new RpcConnectionException("TLS handshake with " + this.address
+								+ " failed: " + tlsReason(handshake.cause()), handshake.cause()));
+						connecting.channel().close();
+					}
+				});
+			}
+			else if (future.isSuccess()) {
 				opened.complete(connecting.channel().pipeline().get(RpcClientConnection.class));
 			}
 			else {
@@ -118,6 +142,17 @@ final class RpcConnector {
 						"cannot reach " + this.address + ": " + reason(future.cause()), future.cause()));
 			}
 		});
+	}
+
+	/** The deepest message: the JDK wraps certificate problems ("PKIX path building failed", "expired") a few levels down. */
+	private static String tlsReason(Throwable cause) {
+		Throwable root = cause;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String top = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+		return (root != cause && root.getMessage() != null && !top.contains(root.getMessage()))
+				? top + " (" + root.getMessage() + ")" : top;
 	}
 
 	/** The cause without the address Netty appends, which the message already names. */

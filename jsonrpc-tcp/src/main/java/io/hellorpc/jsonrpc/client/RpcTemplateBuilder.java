@@ -5,66 +5,85 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.hellorpc.jsonrpc.protocol.GoJson;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Builds {@link RpcTemplate}s. Immutable: every {@code with} method returns a new builder, so the
+ * Builds {@link RpcTemplate}s. Immutable: every setting method returns a new builder, so the
  * auto-configured one can be shared and specialised freely, as Boot's {@code RestTemplateBuilder}.
  */
 public final class RpcTemplateBuilder {
 
-	private final String host;
+	private String host = "localhost";
 
-	private final int port;
+	private int port = 1337;
 
-	private final Duration connectTimeout;
+	private Duration connectTimeout = Duration.ofSeconds(2);
 
-	private final Duration timeout;
+	private Duration timeout = Duration.ofSeconds(10);
 
-	private final DataSize maxMessageSize;
+	private DataSize maxMessageSize = DataSize.ofMegabytes(16);
 
-	private final JsonRpcCodec codec;
+	private JsonRpcCodec codec;
 
-	private final ObservationRegistry observations;
+	private ObservationRegistry observations = ObservationRegistry.NOOP;
 
-	private final Executor executor;
+	private Executor executor;
 
-	private final RpcClientResources resources;
+	private RpcClientResources resources;
 
-	private final RpcProtocol protocol;
+	private RpcProtocol protocol = RpcProtocol.GO;
 
-	/** A builder with {@code rpc.client.*}'s defaults: localhost:1337, 2 s to connect, 10 s a call. */
+	private SslBundle sslBundle;
+
+	private String serverName;
+
+	/** A builder with {@code rpc.client.*}'s defaults: localhost:1337, 2 s to connect, 10 s a call, plain TCP. */
 	public RpcTemplateBuilder() {
-		this("localhost", 1337, Duration.ofSeconds(2), Duration.ofSeconds(10), DataSize.ofMegabytes(16),
-				new JsonRpcCodec(GoJson.mapper()), ObservationRegistry.NOOP, null, null, RpcProtocol.GO);
+		this.codec = new JsonRpcCodec(GoJson.mapper());
 	}
 
-	private RpcTemplateBuilder(String host, int port, Duration connectTimeout, Duration timeout, DataSize maxMessageSize,
-			JsonRpcCodec codec, ObservationRegistry observations, Executor executor, RpcClientResources resources,
-			RpcProtocol protocol) {
-		this.host = host;
-		this.port = port;
-		this.connectTimeout = connectTimeout;
-		this.timeout = timeout;
-		this.maxMessageSize = maxMessageSize;
-		this.codec = codec;
-		this.observations = observations;
-		this.executor = executor;
-		this.resources = resources;
-		this.protocol = protocol;
+	private RpcTemplateBuilder(RpcTemplateBuilder from) {
+		this.host = from.host;
+		this.port = from.port;
+		this.connectTimeout = from.connectTimeout;
+		this.timeout = from.timeout;
+		this.maxMessageSize = from.maxMessageSize;
+		this.codec = from.codec;
+		this.observations = from.observations;
+		this.executor = from.executor;
+		this.resources = from.resources;
+		this.protocol = from.protocol;
+		this.sslBundle = from.sslBundle;
+		this.serverName = from.serverName;
 	}
 
-	/** Takes every setting of {@code rpc.client.*}. */
+	private RpcTemplateBuilder with(Consumer<RpcTemplateBuilder> change) {
+		RpcTemplateBuilder copy = new RpcTemplateBuilder(this);
+		change.accept(copy);
+		return copy;
+	}
+
+	/**
+	 * Takes the settings of {@code rpc.client.*} but its SSL bundle, which is a name: the
+	 * auto-configured builder resolves it and sets it with {@link #ssl(SslBundle, String)}.
+	 */
 	public RpcTemplateBuilder properties(RpcClientProperties properties) {
-		return new RpcTemplateBuilder(properties.host(), properties.port(), properties.connectTimeout(),
-				properties.timeout(), properties.maxMessageSize(), this.codec, this.observations, this.executor,
-				this.resources, properties.protocol());
+		return with((builder) -> {
+			builder.host = properties.host();
+			builder.port = properties.port();
+			builder.connectTimeout = properties.connectTimeout();
+			builder.timeout = properties.timeout();
+			builder.maxMessageSize = properties.maxMessageSize();
+			builder.protocol = properties.protocol();
+		});
 	}
 
 	/**
@@ -72,35 +91,38 @@ public final class RpcTemplateBuilder {
 	 * which adds error codes, {@link RpcTemplate#notify notifications} and {@link RpcTemplate#batch batches}.
 	 */
 	public RpcTemplateBuilder protocol(RpcProtocol protocol) {
-		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, this.observations, this.executor, this.resources, protocol);
+		return with((builder) -> builder.protocol = protocol);
 	}
 
 	public RpcTemplateBuilder address(String host, int port) {
-		return new RpcTemplateBuilder(host, port, this.connectTimeout, this.timeout, this.maxMessageSize, this.codec,
-				this.observations, this.executor, this.resources, this.protocol);
+		return with((builder) -> {
+			builder.host = host;
+			builder.port = port;
+		});
 	}
 
+	/** How long opening a connection may take, its TLS handshake included. */
 	public RpcTemplateBuilder connectTimeout(Duration connectTimeout) {
-		return new RpcTemplateBuilder(this.host, this.port, connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, this.observations, this.executor, this.resources, this.protocol);
+		return with((builder) -> builder.connectTimeout = connectTimeout);
 	}
 
 	/** The deadline of calls that set none of their own. */
 	public RpcTemplateBuilder timeout(Duration timeout) {
-		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, timeout, this.maxMessageSize,
-				this.codec, this.observations, this.executor, this.resources, this.protocol);
+		return with((builder) -> builder.timeout = timeout);
+	}
+
+	/** The largest reply accepted; a larger one breaks the connection. */
+	public RpcTemplateBuilder maxMessageSize(DataSize maxMessageSize) {
+		return with((builder) -> builder.maxMessageSize = maxMessageSize);
 	}
 
 	public RpcTemplateBuilder codec(JsonRpcCodec codec) {
-		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				codec, this.observations, this.executor, this.resources, this.protocol);
+		return with((builder) -> builder.codec = codec);
 	}
 
 	/** Where calls are observed ({@code rpc.client.requests}); none by default. */
 	public RpcTemplateBuilder observationRegistry(ObservationRegistry observations) {
-		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, observations, this.executor, this.resources, this.protocol);
+		return with((builder) -> builder.observations = observations);
 	}
 
 	/**
@@ -109,8 +131,7 @@ public final class RpcTemplateBuilder {
 	 * as callbacks block; either is shut down with the template. One given here is not.
 	 */
 	public RpcTemplateBuilder executor(Executor executor) {
-		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, this.observations, executor, this.resources, this.protocol);
+		return with((builder) -> builder.executor = executor);
 	}
 
 	/**
@@ -118,15 +139,36 @@ public final class RpcTemplateBuilder {
 	 * of its own. The auto-configured builder has the application's.
 	 */
 	public RpcTemplateBuilder resources(RpcClientResources resources) {
-		return new RpcTemplateBuilder(this.host, this.port, this.connectTimeout, this.timeout, this.maxMessageSize,
-				this.codec, this.observations, this.executor, resources, this.protocol);
+		return with((builder) -> builder.resources = resources);
+	}
+
+	/**
+	 * Calls over TLS: the bundle's trust store holds the CAs the server's certificate must chain
+	 * to, and its key store, when it has one, the certificate presented for mutual TLS. The
+	 * server's certificate must name the host called; {@code null} turns TLS off.
+	 */
+	public RpcTemplateBuilder ssl(SslBundle bundle) {
+		return ssl(bundle, null);
+	}
+
+	/**
+	 * As {@link #ssl(SslBundle)}, the server's certificate having to name {@code serverName} (also
+	 * sent as SNI) rather than the host called: for a server reached by an address its
+	 * certificate does not hold, as Go's {@code tls.Config.ServerName}.
+	 */
+	public RpcTemplateBuilder ssl(SslBundle bundle, String serverName) {
+		return with((builder) -> {
+			builder.sslBundle = bundle;
+			builder.serverName = (serverName != null && !serverName.isBlank()) ? serverName : null;
+		});
 	}
 
 	/** A new template; it connects on its first call. Close it (or let the context do so) when done. */
 	public RpcTemplate build() {
+		ClientTls tls = (this.sslBundle != null) ? new ClientTls(this.sslBundle, this.serverName) : null;
 		PendingCalls calls = new PendingCalls();
 		RpcConnector connector = new RpcConnector(this.host, this.port, this.connectTimeout,
-				(int) this.maxMessageSize.toBytes(), this.codec, calls, this.resources);
+				(int) this.maxMessageSize.toBytes(), this.codec, calls, this.resources, tls);
 		ExecutorService own = (this.executor != null) ? null : defaultExecutor();
 		return new RpcTemplate(connector, calls, this.codec, this.timeout, this.protocol, this.observations,
 				(own != null) ? own : this.executor, own);

@@ -20,6 +20,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.boot.ssl.SslBundles;
+
 /**
  * The JSON-RPC listener on Netty's NIO transport: binds, and on stop stops accepting, lets the
  * connections finish the calls they sent within the grace period, then closes them.
@@ -38,6 +40,8 @@ public final class NettyRpcServer {
 
 	private final RpcServerActivity activity;
 
+	private final SslBundles sslBundles;
+
 	private EventLoopGroup acceptor;
 
 	private EventLoopGroup workers;
@@ -46,8 +50,13 @@ public final class NettyRpcServer {
 
 	private Channel listener;
 
+	/**
+	 * @param sslBundles where {@code rpc.server.ssl.bundle} is looked up; may be {@code null} when
+	 * the listener is plain TCP
+	 */
 	public NettyRpcServer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
-			Executor executor, RpcServerActivity activity) {
+			Executor executor, RpcServerActivity activity, SslBundles sslBundles) {
+		this.sslBundles = sslBundles;
 		this.properties = properties;
 		this.codec = codec;
 		this.dispatcher = dispatcher;
@@ -60,6 +69,9 @@ public final class NettyRpcServer {
 		if (this.listener != null) {
 			return address();
 		}
+		// A missing or unusable bundle fails the start with the reason, before anything is bound.
+		ServerTls tls = this.properties.ssl().enabled()
+				? new ServerTls(this.sslBundles, this.properties.ssl(), this.activity) : null;
 		this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rpc-accept"),
 				NioIoHandler.newFactory());
 		this.workers = new MultiThreadIoEventLoopGroup(ioThreads(),
@@ -73,7 +85,7 @@ public final class NettyRpcServer {
 				.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 				.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
 				.childHandler(new RpcServerInitializer(this.properties, this.codec, this.dispatcher, this.executor,
-						this.activity, this.connections))
+						this.activity, this.connections, tls))
 				.bind(this.properties.host(), this.properties.port())
 				.syncUninterruptibly()
 				.channel();
@@ -83,7 +95,9 @@ public final class NettyRpcServer {
 			throw new IllegalStateException("JSON-RPC server cannot listen on " + this.properties.host() + ":"
 					+ this.properties.port() + ": " + ex.getMessage(), ex);
 		}
-		logger.info("JSON-RPC server listening on " + address());
+		logger.info("JSON-RPC server listening on " + address()
+				+ ((tls != null) ? " (TLS, SSL bundle '" + this.properties.ssl().bundle() + "', client-auth "
+						+ this.properties.ssl().clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")" : ""));
 		return address();
 	}
 

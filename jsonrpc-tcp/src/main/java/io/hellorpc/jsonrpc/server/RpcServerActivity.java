@@ -26,6 +26,27 @@ public final class RpcServerActivity {
 
 	}
 
+	/** How a TLS handshake ended. */
+	public enum TlsOutcome {
+
+		/** The session is up. */
+		SUCCESS,
+
+		/** The peer spoke plain text to the TLS port. */
+		PLAINTEXT,
+
+		/** The handshake did not finish within {@code rpc.server.ssl.handshake-timeout}. */
+		TIMEOUT,
+
+		/** Any other failure: an untrusted, expired or missing certificate, no common protocol or cipher. */
+		FAILED;
+
+		String tagValue() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
 	private static final Tags TAGS = Tags.of("rpc.system", "jsonrpc");
 
 	private final AtomicInteger openConnections = new AtomicInteger();
@@ -44,6 +65,10 @@ public final class RpcServerActivity {
 	private final AtomicLong readingPaused = new AtomicLong();
 
 	private final Counter notifications;
+
+	private final AtomicLong[] tlsHandshakes = new AtomicLong[TlsOutcome.values().length];
+
+	private final AtomicLong tlsReloads = new AtomicLong();
 
 	private final Counter[] rejectedMessages = new Counter[RejectReason.values().length];
 
@@ -71,6 +96,17 @@ public final class RpcServerActivity {
 			.register(registry);
 		this.notifications = counter(registry, "rpc.server.notifications",
 				"JSON-RPC 2.0 notifications run (calls without an id, never answered)", TAGS);
+		for (TlsOutcome outcome : TlsOutcome.values()) {
+			this.tlsHandshakes[outcome.ordinal()] = new AtomicLong();
+			FunctionCounter.builder("rpc.server.tls.handshakes", this.tlsHandshakes[outcome.ordinal()], AtomicLong::get)
+				.description("TLS handshakes on the listener, by outcome (a plaintext peer on the TLS port is 'plaintext')")
+				.tags(TAGS.and("outcome", outcome.tagValue()))
+				.register(registry);
+		}
+		FunctionCounter.builder("rpc.server.tls.reloads", this.tlsReloads, AtomicLong::get)
+			.description("Times the listener's SSL bundle was reloaded and taken up for new connections")
+			.tags(TAGS)
+			.register(registry);
 		for (RejectReason reason : RejectReason.values()) {
 			this.rejectedMessages[reason.ordinal()] = counter(registry, "rpc.server.messages.rejected",
 					"Messages refused before dispatch, by reason", TAGS.and("reason", reason.tagValue()));
@@ -121,6 +157,24 @@ public final class RpcServerActivity {
 
 	void pausedReading() {
 		this.readingPaused.incrementAndGet();
+	}
+
+	void tlsHandshake(TlsOutcome outcome) {
+		this.tlsHandshakes[outcome.ordinal()].incrementAndGet();
+	}
+
+	void tlsReloaded() {
+		this.tlsReloads.incrementAndGet();
+	}
+
+	/** TLS handshakes so far that ended this way. */
+	public long tlsHandshakes(TlsOutcome outcome) {
+		return this.tlsHandshakes[outcome.ordinal()].get();
+	}
+
+	/** Times the SSL bundle was reloaded and taken up. */
+	public long tlsReloads() {
+		return this.tlsReloads.get();
 	}
 
 	/** Failures of the server's own code so far: each one is a bug (the fuzz tests require none). */

@@ -16,7 +16,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * Sets up each accepted connection, or refuses it when {@code max-connections} are open. The
- * pipeline, in the order bytes travel: idle timer, flush coalescing, framing (bounded), calls.
+ * pipeline, in the order bytes travel: TLS (when on) and its watcher, idle timer, flush
+ * coalescing, framing (bounded), calls.
  */
 final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -35,8 +36,12 @@ final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
 
 	private final ChannelGroup connections;
 
+	/** {@code null} for plain TCP. */
+	private final ServerTls tls;
+
 	RpcServerInitializer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
-			Executor executor, RpcServerActivity activity, ChannelGroup connections) {
+			Executor executor, RpcServerActivity activity, ChannelGroup connections, ServerTls tls) {
+		this.tls = tls;
 		this.properties = properties;
 		this.codec = codec;
 		this.dispatcher = dispatcher;
@@ -49,6 +54,12 @@ final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
 	protected void initChannel(SocketChannel channel) {
 		boolean admitted = this.activity.connectionOpened(this.properties.maxConnections());
 		channel.closeFuture().addListener((future) -> this.activity.connectionClosed());
+		if (this.tls != null) {
+			// First, so that even a refusal below is written inside the TLS session (SslHandler holds it until the handshake).
+			channel.pipeline()
+				.addLast("tls", this.tls.newHandler(channel.alloc()))
+				.addLast("tls-watch", new TlsHandshakeWatcher(this.activity));
+		}
 		if (!admitted) {
 			channel.config().setAutoRead(false);
 			channel.writeAndFlush(this.codec.writeResponse(channel.alloc(), RpcId.NULL, null,

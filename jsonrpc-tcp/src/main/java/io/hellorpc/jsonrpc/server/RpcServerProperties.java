@@ -31,6 +31,7 @@ import org.springframework.util.unit.DataSize;
  * virtual threads where enabled), or {@code event-loop}, the connection's own I/O thread: no hand-off,
  * so the fastest, but only for methods that never block, since a slow call then holds up every
  * connection on that thread
+ * @param ssl TLS on the listener, off unless {@code rpc.server.ssl.bundle} names an SSL bundle
  */
 @ConfigurationProperties("rpc.server")
 public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @DefaultValue("1337") int port,
@@ -38,7 +39,42 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 		@DefaultValue("64") int maxCallsInFlightPerConnection, @DefaultValue("1MB") DataSize outboundHighWaterMark,
 		@DefaultValue("60s") Duration idleTimeout,
 		@DefaultValue("10s") Duration shutdownGracePeriod, @DefaultValue("0") int ioThreads,
-		@DefaultValue("task-executor") CallThreads callThreads) {
+		@DefaultValue("task-executor") CallThreads callThreads, @DefaultValue Ssl ssl) {
+
+	/**
+	 * TLS on the listener.
+	 *
+	 * @param bundle the {@code spring.ssl.bundle.pem.*} or {@code spring.ssl.bundle.jks.*} bundle
+	 * holding the server's certificate and key (and, for client authentication, the trusted CAs);
+	 * when it is reloaded ({@code reload-on-update}), new connections use the new one, open ones
+	 * keep going; unset means plain TCP
+	 * @param clientAuth whether peers must present a certificate the bundle's trust store accepts:
+	 * {@code none}, {@code want} (checked when presented) or {@code need} (mutual TLS)
+	 * @param handshakeTimeout a connection that has not finished its handshake within this time is
+	 * closed
+	 */
+	public record Ssl(String bundle, @DefaultValue("none") ClientAuth clientAuth,
+			@DefaultValue("10s") Duration handshakeTimeout) {
+
+		public boolean enabled() {
+			return this.bundle != null && !this.bundle.isBlank();
+		}
+
+	}
+
+	/** Whether TLS peers must authenticate with a certificate of their own. */
+	public enum ClientAuth {
+
+		/** No client certificate is asked for. */
+		NONE,
+
+		/** A client certificate is asked for and checked when given; peers without one are served. */
+		WANT,
+
+		/** Mutual TLS: a peer without a trusted certificate fails its handshake. */
+		NEED
+
+	}
 
 	/** Where calls run. */
 	public enum CallThreads {

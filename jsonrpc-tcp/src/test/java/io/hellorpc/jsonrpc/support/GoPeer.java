@@ -49,11 +49,11 @@ public final class GoPeer {
 	}
 
 	/** Starts a server mode ({@code server} or {@code floor}) on a free loopback port; returns it once it listens. */
-	public static PeerServer startServer(String mode) {
+	public static PeerServer startServer(String mode, String... flags) {
 		try {
-			Process process = new ProcessBuilder(binary().toString(), "-mode=" + mode, "-addr=127.0.0.1:0")
-				.redirectErrorStream(true)
-				.start();
+			List<String> command = new ArrayList<>(List.of(binary().toString(), "-mode=" + mode, "-addr=127.0.0.1:0"));
+			command.addAll(List.of(flags));
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
 			String line = out.readLine();
 			if (line == null || !line.startsWith("listening on ")) {

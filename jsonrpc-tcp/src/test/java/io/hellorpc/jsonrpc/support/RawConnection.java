@@ -8,6 +8,11 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+
+import javax.net.ssl.SSLSocket;
+
+import org.springframework.boot.ssl.SslBundle;
 
 /** A plain TCP connection for tests: write bytes, read reply lines, see whether the server closed it. */
 public final class RawConnection implements AutoCloseable {
@@ -19,12 +24,49 @@ public final class RawConnection implements AutoCloseable {
 	private final BufferedReader in;
 
 	public RawConnection(int port) {
+		this(plain(port));
+	}
+
+	private RawConnection(Socket socket) {
 		try {
-			this.socket = new Socket("127.0.0.1", port);
+			this.socket = socket;
 			this.socket.setSoTimeout(10_000);
 			this.socket.setTcpNoDelay(true);
 			this.out = this.socket.getOutputStream();
 			this.in = new BufferedReader(new InputStreamReader(this.socket.getInputStream(), StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** A TLS connection, handshake done, presenting and trusting what {@code bundle} holds. */
+	public static RawConnection tls(int port, SslBundle bundle) {
+		try {
+			SSLSocket socket = (SSLSocket) bundle.createSslContext().getSocketFactory().createSocket("127.0.0.1", port);
+			socket.setSoTimeout(10_000);
+			socket.startHandshake();
+			return new RawConnection(socket);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static Socket plain(int port) {
+		try {
+			return new Socket("127.0.0.1", port);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The subject of the certificate the server presented (TLS connections only). */
+	public String peerSubject() {
+		try {
+			return ((X509Certificate) ((SSLSocket) this.socket).getSession().getPeerCertificates()[0])
+				.getSubjectX500Principal().getName();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -1,0 +1,107 @@
+package io.hellorpc.jsonrpc.server;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.net.ssl.SSLException;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
+
+/**
+ * The listener's TLS, made from a Spring Boot SSL bundle. When the bundle is reloaded the context
+ * is rebuilt and swapped: connections accepted afterwards use the new certificate, open ones keep
+ * the session they have. Netty picks its provider: OpenSSL where netty-tcnative is on the class
+ * path, else the JDK's.
+ */
+final class ServerTls {
+
+	private static final Log logger = LogFactory.getLog(ServerTls.class);
+
+	private final RpcServerProperties.Ssl ssl;
+
+	private final AtomicReference<SslContext> context = new AtomicReference<>();
+
+	private final RpcServerActivity activity;
+
+	ServerTls(SslBundles bundles, RpcServerProperties.Ssl ssl, RpcServerActivity activity) {
+		this.ssl = ssl;
+		this.activity = activity;
+		if (bundles == null) {
+			throw new IllegalStateException("rpc.server.ssl.bundle is '" + ssl.bundle()
+					+ "', but the application has no SslBundles (Spring Boot's SslAutoConfiguration is off)");
+		}
+		try {
+			this.context.set(contextOf(bundles.getBundle(ssl.bundle())));
+			bundles.addBundleUpdateHandler(ssl.bundle(), this::reload);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new IllegalStateException("rpc.server.ssl.bundle is '" + ssl.bundle()
+					+ "', but no SSL bundle has that name: define spring.ssl.bundle.pem." + ssl.bundle()
+					+ ".* or spring.ssl.bundle.jks." + ssl.bundle() + ".*", ex);
+		}
+	}
+
+	/** A handler for a new connection, from the bundle as it is now. */
+	SslHandler newHandler(ByteBufAllocator allocator) {
+		SslHandler handler = this.context.get().newHandler(allocator);
+		handler.setHandshakeTimeoutMillis(this.ssl.handshakeTimeout().toMillis());
+		return handler;
+	}
+
+	private void reload(SslBundle bundle) {
+		try {
+			this.context.set(contextOf(bundle));
+			this.activity.tlsReloaded();
+			logger.info("JSON-RPC server: SSL bundle '" + this.ssl.bundle() + "' reloaded; new connections use it");
+		}
+		catch (RuntimeException ex) {
+			// The old certificate keeps serving rather than the listener refusing everyone.
+			logger.error("JSON-RPC server: SSL bundle '" + this.ssl.bundle()
+					+ "' was updated but cannot be used; still serving the previous one: " + ex.getMessage(), ex);
+		}
+	}
+
+	private SslContext contextOf(SslBundle bundle) {
+		String name = "SSL bundle '" + this.ssl.bundle() + "'";
+		if (bundle.getStores().getKeyStore() == null) {
+			throw new IllegalStateException(name + " has no key store: rpc.server.ssl.bundle needs the server's certificate and private key");
+		}
+		if (this.ssl.clientAuth() != RpcServerProperties.ClientAuth.NONE && bundle.getStores().getTrustStore() == null) {
+			throw new IllegalStateException(name + " has no trust store: rpc.server.ssl.client-auth="
+					+ this.ssl.clientAuth().name().toLowerCase(java.util.Locale.ROOT)
+					+ " needs the CAs that sign client certificates");
+		}
+		SslOptions options = bundle.getOptions();
+		SslContextBuilder builder = SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory())
+			.trustManager(bundle.getManagers().getTrustManagerFactory())
+			.clientAuth(switch (this.ssl.clientAuth()) {
+				case NONE -> ClientAuth.NONE;
+				case WANT -> ClientAuth.OPTIONAL;
+				case NEED -> ClientAuth.REQUIRE;
+			});
+		if (options.getEnabledProtocols() != null) {
+			builder.protocols(options.getEnabledProtocols());
+		}
+		if (options.getCiphers() != null) {
+			builder.ciphers(Arrays.asList(options.getCiphers()));
+		}
+		try {
+			return builder.build();
+		}
+		catch (SSLException ex) {
+			throw new IllegalStateException(name + " cannot make a TLS server context: " + ex.getMessage(), ex);
+		}
+	}
+
+}

@@ -18,6 +18,9 @@ final class CommandLine {
 
 	static final int EX_USAGE = 64;
 
+	/** sysexits.h: the configuration (a property, an SSL bundle) is wrong. */
+	static final int EX_CONFIG = 78;
+
 	static final String USAGE = """
 			Usage: java -jar hello-client.jar [--name=NAME] [--host=HOST] [--port=PORT] [--timeout=DURATION] [--debug]
 			Calls Handler.Execute on a hello-rpc (or Go net/rpc/jsonrpc) server and prints the reply.
@@ -27,10 +30,12 @@ final class CommandLine {
 			  --port=PORT         server JSON-RPC port (default 1337; environment RPC_CLIENT_PORT)
 			  --timeout=DURATION  how long to wait for the reply: 500ms, 5s, ... (default 10s)
 			  --debug             log what happens and print stack traces
+			  --some.property=V   any Spring property, e.g. --rpc.client.ssl.bundle=NAME to call
+			                      over TLS with the spring.ssl.bundle.*.NAME bundle
 			  --help              print this help
 
 			Exit status: 0 answered, 1 the server answered with an error, 2 server unreachable,
-			3 no reply in time, 64 bad usage.
+			3 no reply in time, 64 bad usage, 78 bad configuration (a property, an SSL bundle).
 			""";
 
 	private static final Map<String, String> SHORT_NAMES = Map.of("host", "rpc.client.host", "port",

@@ -3,8 +3,13 @@ package io.hellorpc.hello.client;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 
+import java.util.Arrays;
+
+import org.springframework.beans.BeansException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ApplicationContextException;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -19,7 +24,30 @@ public class HelloClientApplication {
 		if (commandLine.finished()) {
 			System.exit(commandLine.exitCode());
 		}
-		System.exit(SpringApplication.exit(SpringApplication.run(HelloClientApplication.class, commandLine.springArgs())));
+		ConfigurableApplicationContext context;
+		try {
+			context = SpringApplication.run(HelloClientApplication.class, commandLine.springArgs());
+		}
+		catch (RuntimeException ex) {
+			// A CLI says what is wrong in one line on stderr (the stack trace with --debug), not in a log on stdout.
+			System.err.println("hello-client: " + reason(ex));
+			if (Arrays.asList(commandLine.springArgs()).contains("--debug")) {
+				ex.printStackTrace();
+			}
+			System.exit(CommandLine.EX_CONFIG);
+			return;
+		}
+		System.exit(SpringApplication.exit(context));
+	}
+
+	/** The first cause that is not Spring saying which bean failed: the one that says why. */
+	private static String reason(Throwable failure) {
+		Throwable reason = failure;
+		while ((reason instanceof BeansException || reason instanceof ApplicationContextException)
+				&& reason.getCause() != null) {
+			reason = reason.getCause();
+		}
+		return (reason.getMessage() != null) ? reason.getMessage() : reason.toString();
 	}
 
 	@Bean

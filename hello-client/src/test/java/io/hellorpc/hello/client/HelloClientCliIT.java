@@ -13,6 +13,7 @@ import io.hellorpc.jsonrpc.support.Jdks;
 import io.hellorpc.jsonrpc.support.ProcessResult;
 import io.hellorpc.jsonrpc.support.RefusingPort;
 import io.hellorpc.jsonrpc.support.ServerProcess;
+import io.hellorpc.jsonrpc.support.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
@@ -131,6 +132,36 @@ class HelloClientCliIT {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	@Test
+	void overMutualTlsTheJarsGreetEachOtherAndAClientWithoutACertificateIsRefused() {
+		TestCertificates certificates = TestCertificates.get();
+		List<String> serverArgs = new ArrayList<>(List.of("--rpc.server.port=0", "--server.port=0", "--rpc.server.host=127.0.0.1",
+				"--server.address=127.0.0.1", "--rpc.server.ssl.bundle=rpc", "--rpc.server.ssl.client-auth=need"));
+		TestCertificates.bundleProperties("rpc", certificates.server(), certificates.ca()).forEach((p) -> serverArgs.add("--" + p));
+		try (ServerProcess tls = ServerProcess.start(Jdks.defaultLauncher(), SERVER_JAR, serverArgs.toArray(String[]::new))) {
+			int tlsPort = tls.awaitRpcPort();
+			List<String> clientArgs = new ArrayList<>(List.of("--name=ciro", "--host=127.0.0.1", "--port=" + tlsPort,
+					"--rpc.client.ssl.bundle=mine"));
+			TestCertificates.bundleProperties("mine", certificates.client(), certificates.ca()).forEach((p) -> clientArgs.add("--" + p));
+			assertThat(client(clientArgs.toArray(String[]::new))).isEqualTo(new ProcessResult(0, "Hello ciro\n", ""));
+
+			List<String> anonymousArgs = new ArrayList<>(List.of("--name=ciro", "--host=127.0.0.1", "--port=" + tlsPort,
+					"--rpc.client.ssl.bundle=mine"));
+			TestCertificates.bundleProperties("mine", null, certificates.ca()).forEach((p) -> anonymousArgs.add("--" + p));
+			ProcessResult refused = client(anonymousArgs.toArray(String[]::new));
+			assertThat(refused.exitCode()).isEqualTo(2);
+			assertThat(refused.stdout()).isEmpty();
+			assertThat(refused.stderr()).startsWith("connection to 127.0.0.1:" + tlsPort).contains("certificate").hasLineCount(1);
+		}
+	}
+
+	@Test
+	void aClientSslBundleThatDoesNotExistIsOneLineSayingWhatToDefine() {
+		assertThat(client("--name=ciro", "--port=" + port, "--rpc.client.ssl.bundle=nope")).isEqualTo(new ProcessResult(78, "",
+				"hello-client: rpc.client.ssl.bundle is 'nope', but no SSL bundle has that name: "
+						+ "define spring.ssl.bundle.pem.nope.* or spring.ssl.bundle.jks.nope.*\n"));
 	}
 
 }

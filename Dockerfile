@@ -49,3 +49,10 @@ RUN java -XX:AOTCacheOutput=app.aot -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Ds
       -jar hello-client.jar >/dev/null
 USER 10001:10001
 ENTRYPOINT ["java", "-XX:AOTCache=app.aot", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", "hello-client.jar"]
+
+# --- demo-certs: the mutual-TLS demo's CA and certificates, made by keytool at build time, copied
+# into a volume when run (docker-compose.mtls.yml); nothing of it is committed ---
+FROM eclipse-temurin:25-jdk AS demo-certs
+COPY docker/make-demo-certs.sh /usr/local/bin/make-demo-certs.sh
+RUN sh /usr/local/bin/make-demo-certs.sh /certs >/dev/null 2>&1
+CMD ["sh", "-c", "cp /certs/* /shared/"]

@@ -13,6 +13,10 @@
 #                        (hello-server's arguments; by default its calls run on the event loop, since
 #                         Handler.Execute never blocks)
 #
+# Then TLS (mutual TLS, ECDSA P-256 certificates made by keytool for the run): hello-server behind
+# Netty's SslHandler on the JDK's provider and Go's server behind crypto/tls, both driven by Go's
+# jsonrpc.Client over crypto/tls: calls at TLS_LOAD (4 x 16) and full handshakes per second.
+#
 # Prints Markdown tables, then the start-up rows of bench/startup.sh (STARTUP=0 leaves them out).
 #   CALLS=200 LOADS="1x1 4x16" STARTUP=0 bench/perf.sh
 #                        (smoke mode: every row makes a fixed number of calls, however slow the
@@ -66,6 +70,15 @@ start ours "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rp
   --server.port=0 --server.address=127.0.0.1 ${SERVER_ARGS---rpc.server.call-threads=event-loop}
 start go "$work/gohello" -mode=server -addr=127.0.0.1:0
 start floor "$work/gohello" -mode=floor -addr=127.0.0.1:0
+certs=$("$java" -cp "$classpath" io.hellorpc.jsonrpc.bench.MakeCertificates)
+go_tls=(-ca="$certs/ca.crt" -cert="$certs/client.crt" -key="$certs/client.key")
+start ourstls "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 \
+  --server.port=0 --server.address=127.0.0.1 ${SERVER_ARGS---rpc.server.call-threads=event-loop} \
+  --rpc.server.ssl.bundle=bench --rpc.server.ssl.client-auth=need \
+  --spring.ssl.bundle.pem.bench.keystore.certificate="file:$certs/server.crt" \
+  --spring.ssl.bundle.pem.bench.keystore.private-key="file:$certs/server.key" \
+  --spring.ssl.bundle.pem.bench.truststore.certificate="file:$certs/ca.crt"
+start gotls "$work/gohello" -mode=server -addr=127.0.0.1:0 -cert="$certs/server.crt" -key="$certs/server.key" -ca="$certs/ca.crt"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
@@ -83,6 +96,7 @@ drive() {
   local t0 out cpu_scale=1
   if [ "$client" = go ]; then
     local cmd=(taskset -c "$load_cpu" "$work/gohello" -mode=bench -addr="127.0.0.1:$port" -conns="$conns" -inflight="$inflight" -warmup=0s)
+    [[ $server == *tls ]] && cmd+=("${go_tls[@]}")
     if [ -n "${CALLS:-}" ]; then
       t0=$(ticks "$pid")
       out=$("${cmd[@]}" -duration=10m -maxcalls="$CALLS")
@@ -114,6 +128,27 @@ drive() {
       'BEGIN { printf "%.0f %.0f %.0f %.1f %.1f %d\n", cps, p50, p99, (n > 0 ? dt / hz * 1e6 / (n * scale) : 0), ccpu, err }'
 }
 
+# handshakes SERVER: 4 Go clients opening TLS connections (one call each) as fast as they go;
+# prints "handshakes/s server_cpu_us_per_handshake client_cpu_us_per_handshake errors".
+handshakes() {
+  local port="PORT_$1" pid="PID_$1"
+  port=${!port}; pid=${!pid}
+  local cmd=(taskset -c "$load_cpu" "$work/gohello" -mode=handshakes -addr="127.0.0.1:$port" -conns=4 -warmup=0s "${go_tls[@]}")
+  local t0 out
+  if [ -n "${CALLS:-}" ]; then
+    t0=$(ticks "$pid")
+    out=$("${cmd[@]}" -duration=10m -maxcalls="$CALLS")
+  else
+    "${cmd[@]}" -duration="${warm}s" >/dev/null
+    t0=$(ticks "$pid")
+    out=$("${cmd[@]}" -duration="${secs}s")
+  fi
+  local t1; t1=$(ticks "$pid")
+  awk -v hps="$(field "$out" handshakesPerSec)" -v n="$(field "$out" handshakes)" -v dt="$((t1 - t0))" -v hz="$hz" \
+      -v ccpu="$(field "$out" clientCpuUsPerHandshake)" -v err="$(field "$out" errors)" \
+      'BEGIN { printf "%.0f %.0f %.0f %d\n", hps, (n > 0 ? dt / hz * 1e6 / n : 0), ccpu, err }'
+}
+
 row() { # LOAD LABEL "cps p50 p99 server_cpu client_cpu err"
   read -r cps p50 p99 scpu ccpu err <<<"$3"
   printf '| %s | %s | %s | %s | %s | %s |%s\n' "$1" "$2" "$cps" "$p50" "$p99" "$scpu" "$([ "$err" != 0 ] && echo " $err errors" || true)"
@@ -131,9 +166,10 @@ ratio() { # LOAD LABEL "ours" "go" CPU_COLUMN (4 = server CPU, 5 = client CPU)
      BEGIN { printf "| %s | **%s** | **%s** | **%s** | **%s** | **%s** |\n", l, label, r(c1, c2), r(a1, a2), r(b1, b2), r(u1, u2) }'
 }
 
-for s in ours go floor; do
+for s in ours go floor ourstls gotls; do
   port="PORT_$s"
   if [ -n "${CALLS:-}" ]; then warm_args=(-duration=10m -maxcalls="$CALLS"); else warm_args=(-duration="${jit_warm}s"); fi
+  [[ $s == *tls ]] && warm_args+=("${go_tls[@]}")
   taskset -c "$load_cpu" "$work/gohello" -mode=bench -addr="127.0.0.1:${!port}" -conns=4 -inflight=16 -warmup=0s "${warm_args[@]}" >/dev/null
 done
 
@@ -195,7 +231,36 @@ client_row "$conns x $inflight" "2.0, batches of 16" "$b16"
 ratio "$conns x $inflight" "2.0 / 1.0 (calls/s, p50, p99, server CPU)" "$v2" "$go1" 4
 ratio "$conns x $inflight" "batch of 16 / single 2.0 (calls/s, p50, p99, server CPU)" "$b16" "$v2" 4
 echo
-for s in ours go floor; do
+echo "TLS: mutual TLS with ECDSA P-256 certificates, Go's jsonrpc.Client over crypto/tls driving both servers;"
+echo "hello-server on the JDK's TLS provider (Netty uses OpenSSL only where netty-tcnative is on the class path)"
+echo
+echo "| load (conns x in flight) | server | calls/s | p50 µs | p99 µs | server CPU µs/call |"
+echo "|---|---|---|---|---|---|"
+tls_load=${TLS_LOAD:-4x16}
+conns=${tls_load%x*}; inflight=${tls_load#*x}
+plain=$(drive go ours "$conns" "$inflight")
+ours=$(drive go ourstls "$conns" "$inflight")
+go=$(drive go gotls "$conns" "$inflight")
+row "$conns x $inflight" "hello-server, plain TCP" "$plain"
+row "$conns x $inflight" "hello-server, TLS" "$ours"
+row "$conns x $inflight" "Go net/rpc/jsonrpc, crypto/tls" "$go"
+ratio "$conns x $inflight" "ours / Go, both TLS" "$ours" "$go" 4
+ratio "$conns x $inflight" "ours TLS / ours plain" "$ours" "$plain" 4
+echo
+echo "| new TLS connections (4 clients, one call each) | handshakes/s | server CPU µs/handshake | client CPU µs/handshake |"
+echo "|---|---|---|---|"
+hs_ours=$(handshakes ourstls)
+hs_go=$(handshakes gotls)
+for pair in "hello-server|$hs_ours" "Go crypto/tls|$hs_go"; do
+  read -r hps scpu ccpu err <<<"${pair#*|}"
+  printf '| %s | %s | %s | %s |%s\n' "${pair%%|*}" "$hps" "$scpu" "$ccpu" "$([ "$err" != 0 ] && echo " $err errors" || true)"
+done
+read -r -a x <<<"$hs_ours"; read -r -a y <<<"$hs_go"
+awk -v h1="${x[0]}" -v h2="${y[0]}" -v c1="${x[1]}" -v c2="${y[1]}" \
+  'function r(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "-" }
+   BEGIN { printf "| **ours / Go** | **%s** | **%s** | |\n", r(h1, h2), r(c1, c2) }'
+echo
+for s in ours go floor ourstls gotls; do
   pid="PID_$s"
   echo "RSS after the run, $s: $(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/${!pid}/status")"
 done

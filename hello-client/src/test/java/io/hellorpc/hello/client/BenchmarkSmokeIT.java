@@ -41,12 +41,22 @@ class BenchmarkSmokeIT {
 			.anyMatch((row) -> row.startsWith("| 4 x 16 | RpcTemplate, async |"))
 			.anyMatch((row) -> row.startsWith("| 4 x 16 | 2.0, one call each |"))
 			.anyMatch((row) -> row.startsWith("| 4 x 16 | 2.0, batches of 16 |"))
-			.hasSizeGreaterThanOrEqualTo(15)
+			.anyMatch((row) -> row.startsWith("| 4 x 16 | hello-server, TLS |"))
+			.anyMatch((row) -> row.startsWith("| 4 x 16 | Go net/rpc/jsonrpc, crypto/tls |"))
+			.hasSizeGreaterThanOrEqualTo(18)
 			.allSatisfy((row) -> {
 				assertThat(row).as("a row with errors").doesNotContain("errors");
 				assertThat(callsPerSecond(row)).as("calls/s of " + row).isPositive();
 			});
 		assertThat(result.stdout()).contains("| 4 x 16 | **ours / Go** |", "RSS after the run, ours: ");
+		List<String> handshakeRows = result.stdout()
+			.lines()
+			.filter((line) -> line.startsWith("| hello-server | ") || line.startsWith("| Go crypto/tls | "))
+			.toList();
+		assertThat(handshakeRows).as(result.stdout()).hasSize(2).allSatisfy((row) -> {
+			assertThat(row).as("a row with errors").doesNotContain("errors");
+			assertThat(Double.parseDouble(row.split("\\|")[2].trim())).as("handshakes/s of " + row).isPositive();
+		});
 	}
 
 	private static double callsPerSecond(String row) {

@@ -4,23 +4,32 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
+import com.github.dockerjava.api.DockerClient;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 import io.hellorpc.jsonrpc.support.GoPeer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.OutputFrame.OutputType;
 import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
+import org.testcontainers.utility.DockerStatus;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.MountableFile;
+import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -89,6 +98,84 @@ class HelloContainersIT {
 				.untilAsserted(() -> assertThat(get(prometheus.getMappedPort(9090), "/api/v1/query?query=up%7Bjob%3D%22hello-server%22%7D"))
 					.contains("\"value\":[").contains("\"1\"]"));
 		}
+	}
+
+	@Test
+	void overMutualTlsAsDockerComposeMtlsRunsItTheClientContainerGreetsTheServerContainer(@TempDir Path certs)
+			throws Exception {
+		Map<String, Map<String, Object>> services = composeServices("docker-compose.mtls.yml");
+		try (GenericContainer<?> maker = new GenericContainer<>(image("demo-certs")).withCommand("sleep", "300")) {
+			maker.start();
+			for (String file : List.of("server.p12", "client.p12", "trust.p12")) {
+				maker.copyFileFromContainer("/certs/" + file, certs.resolve(file).toString());
+			}
+		}
+		try (Network tlsNetwork = Network.newNetwork();
+				GenericContainer<?> tlsServer = withCertificates(new GenericContainer<>(image("hello-server")), certs)
+					.withNetwork(tlsNetwork)
+					.withNetworkAliases("hello-server")
+					.withEnv(environment(services, "hello-server"))
+					.withExposedPorts(8080)
+					.waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(8080).withStartupTimeout(Duration.ofMinutes(2)))) {
+			tlsServer.start();
+			Map<String, String> clientEnvironment = new HashMap<>(environment(services, "hello-client"));
+			clientEnvironment.put("RPC_CLIENT_HOST", "hello-server");
+			try (GenericContainer<?> client = oneShot(withCertificates(new GenericContainer<>(image("hello-client")), certs)
+				.withNetwork(tlsNetwork)
+				.withEnv(clientEnvironment))) {
+				client.start();
+				assertThat(client.getLogs(OutputType.STDOUT)).isEqualTo("Hello ciro\n");
+				assertThat(client.getCurrentContainerInfo().getState().getExitCodeLong()).isZero();
+			}
+			// The same client trusting the CA but presenting no certificate: refused, one line, exit 2.
+			clientEnvironment.keySet().removeIf((name) -> name.contains("_KEYSTORE_"));
+			try (GenericContainer<?> anonymous = oneShot(withCertificates(new GenericContainer<>(image("hello-client")), certs)
+				.withNetwork(tlsNetwork)
+				.withEnv(clientEnvironment))) {
+				anonymous.setStartupCheckStrategy(new Exited().withTimeout(Duration.ofMinutes(1)));
+				anonymous.start();
+				assertThat(anonymous.getCurrentContainerInfo().getState().getExitCodeLong()).isEqualTo(2);
+				assertThat(anonymous.getLogs(OutputType.STDERR)).startsWith("connection to hello-server:1337").contains("certificate");
+			}
+		}
+	}
+
+	/** Started once the container has run to its end, whatever its exit status (the test asserts on it). */
+	private static final class Exited extends StartupCheckStrategy {
+
+		@Override
+		public StartupStatus checkStartupState(DockerClient docker, String containerId) {
+			return DockerStatus.isContainerStopped(getCurrentState(docker, containerId)) ? StartupStatus.SUCCESSFUL
+					: StartupStatus.NOT_YET_KNOWN;
+		}
+
+	}
+
+	private static GenericContainer<?> oneShot(GenericContainer<?> container) {
+		return container.withCommand("--name=ciro")
+			.withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(1)));
+	}
+
+	private static GenericContainer<?> withCertificates(GenericContainer<?> container, Path certs) {
+		for (String file : List.of("server.p12", "client.p12", "trust.p12")) {
+			container.withCopyFileToContainer(MountableFile.forHostPath(certs.resolve(file), 0644), "/certs/" + file);
+		}
+		return container;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Map<String, Object>> composeServices(String file) throws Exception {
+		Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve(file)));
+		return (Map<String, Map<String, Object>>) compose.get("services");
+	}
+
+	/** A service's environment exactly as the compose file gives it. */
+	@SuppressWarnings("unchecked")
+	private static Map<String, String> environment(Map<String, Map<String, Object>> services, String service) {
+		Map<String, String> environment = new HashMap<>();
+		((Map<String, Object>) services.get(service).get("environment"))
+			.forEach((name, value) -> environment.put(name, String.valueOf(value)));
+		return environment;
 	}
 
 	private static ImageFromDockerfile image(String target) {

@@ -1,5 +1,6 @@
 package io.hellorpc.jsonrpc.autoconfigure;
 
+import io.hellorpc.jsonrpc.client.RpcClientGroups;
 import io.hellorpc.jsonrpc.client.RpcClientProperties;
 import io.hellorpc.jsonrpc.client.RpcClientResources;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
@@ -14,6 +15,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * An {@link RpcTemplateBuilder} set from {@code rpc.client.*}, with the shared codec, the
@@ -46,6 +48,14 @@ public class RpcClientAutoConfiguration {
 			builder = customizer.customize(builder);
 		}
 		return builder;
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	public RpcClientGroups rpcClientGroups(RpcTemplateBuilder builder, Environment environment,
+			ObjectProvider<SslBundles> sslBundles) {
+		return new RpcClientGroups(builder, environment,
+				(property, name) -> ClientSslBundles.resolve(property, name, sslBundles));
 	}
 
 }

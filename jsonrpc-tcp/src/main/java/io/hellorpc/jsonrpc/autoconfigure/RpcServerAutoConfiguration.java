@@ -1,13 +1,14 @@
 package io.hellorpc.jsonrpc.autoconfigure;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.server.NettyRpcServer;
 import io.hellorpc.jsonrpc.server.RpcDispatcher;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
+import io.hellorpc.jsonrpc.server.RpcParamValidator;
 import io.hellorpc.jsonrpc.server.RpcServerActivity;
+import io.hellorpc.jsonrpc.server.RpcServerCustomizer;
 import io.hellorpc.jsonrpc.server.RpcServerLifecycle;
 import io.hellorpc.jsonrpc.server.RpcServerProperties;
 import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
@@ -20,6 +21,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
@@ -28,6 +30,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
@@ -36,7 +39,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * {@code spring.threads.virtual.enabled=true} (Java 21+) runs them on virtual threads.
  */
 @AutoConfiguration(after = { JsonRpcAutoConfiguration.class, TaskExecutionAutoConfiguration.class, SslAutoConfiguration.class },
-		afterName = { "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+		afterName = { "org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnBean(annotation = RpcEndpoint.class)
 @ConditionalOnBooleanProperty(name = "rpc.server.enabled", matchIfMissing = true)
@@ -59,19 +63,37 @@ public class RpcServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public RpcDispatcher rpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec,
-			ObjectProvider<ObservationRegistry> observationRegistry, RpcServerActivity activity) {
+			ObjectProvider<ObservationRegistry> observationRegistry, RpcServerActivity activity,
+			ObjectProvider<RpcParamValidator> validator) {
 		return new RpcDispatcher(registry, codec, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
-				activity);
+				activity, validator.getIfAvailable(() -> RpcParamValidator.NONE));
+	}
+
+	/** Bean Validation of {@code @Valid} params, when the application has a validator. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jakarta.validation.Validator")
+	static class BeanValidationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(RpcParamValidator.class)
+		@ConditionalOnBean(jakarta.validation.Validator.class)
+		RpcParamValidator rpcParamValidator(jakarta.validation.Validator validator) {
+			return new BeanValidationParams(validator);
+		}
+
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	public NettyRpcServer nettyRpcServer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> executor,
-			RpcServerActivity activity, ObjectProvider<SslBundles> sslBundles) {
+			RpcServerActivity activity, ObjectProvider<SslBundles> sslBundles, ObjectProvider<RpcServerCustomizer> customizers) {
+		// Without Boot's applicationTaskExecutor (an application that defines its own Executor makes
+		// Boot back off), null: the server runs calls on a pool of its own and shuts it down on stop.
 		Executor callExecutor = (properties.callThreads() == RpcServerProperties.CallThreads.EVENT_LOOP)
-				? Runnable::run : executor.getIfAvailable(Executors::newCachedThreadPool);
-		return new NettyRpcServer(properties, codec, dispatcher, callExecutor, activity, sslBundles.getIfAvailable());
+				? Runnable::run : executor.getIfAvailable();
+		return new NettyRpcServer(properties, codec, dispatcher, callExecutor, activity, sslBundles.getIfAvailable(),
+				customizers.orderedStream().toList());
 	}
 
 	@Bean

@@ -163,6 +163,14 @@ public final class RpcTemplateBuilder {
 		});
 	}
 
+	String host() {
+		return this.host;
+	}
+
+	int port() {
+		return this.port;
+	}
+
 	/** A new template; it connects on its first call. Close it (or let the context do so) when done. */
 	public RpcTemplate build() {
 		ClientTls tls = (this.sslBundle != null) ? new ClientTls(this.sslBundle, this.serverName) : null;

@@ -21,6 +21,11 @@ public final class RpcErrors {
 		return "rpc: can't find method " + method;
 	}
 
+	/** A param that Bean Validation rejected; {@code problems} names each field ({@code "name: must not be blank"}). */
+	public static String invalidParams(String problems) {
+		return "invalid params: " + problems;
+	}
+
 	public static String missingParams() {
 		return "jsonrpc: request body missing params";
 	}

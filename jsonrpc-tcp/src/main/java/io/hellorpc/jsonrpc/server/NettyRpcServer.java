@@ -1,7 +1,10 @@
 package io.hellorpc.jsonrpc.server;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
@@ -36,7 +39,12 @@ public final class NettyRpcServer {
 
 	private final RpcDispatcher dispatcher;
 
+	/** Where calls run; {@code null} for a pool of the server's own, made on start and shut down on stop. */
 	private final Executor executor;
+
+	private final List<RpcServerCustomizer> customizers;
+
+	private ExecutorService ownExecutor;
 
 	private final RpcServerActivity activity;
 
@@ -51,12 +59,15 @@ public final class NettyRpcServer {
 	private Channel listener;
 
 	/**
+	 * @param executor where calls run; {@code null} gives the server a pool of its own (daemon
+	 * threads {@code rpc-call-N}), shut down when it stops
 	 * @param sslBundles where {@code rpc.server.ssl.bundle} is looked up; may be {@code null} when
 	 * the listener is plain TCP
 	 */
 	public NettyRpcServer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
-			Executor executor, RpcServerActivity activity, SslBundles sslBundles) {
+			Executor executor, RpcServerActivity activity, SslBundles sslBundles, List<RpcServerCustomizer> customizers) {
 		this.sslBundles = sslBundles;
+		this.customizers = List.copyOf(customizers);
 		this.properties = properties;
 		this.codec = codec;
 		this.dispatcher = dispatcher;
@@ -77,16 +88,22 @@ public final class NettyRpcServer {
 		this.workers = new MultiThreadIoEventLoopGroup(ioThreads(),
 				new DefaultThreadFactory("rpc-io"), NioIoHandler.newFactory());
 		this.connections = new DefaultChannelGroup("rpc-connections", GlobalEventExecutor.INSTANCE);
+		Executor callExecutor = this.executor;
+		if (callExecutor == null) {
+			this.ownExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("rpc-call", true));
+			callExecutor = this.ownExecutor;
+		}
 		try {
-			this.listener = new ServerBootstrap().group(this.acceptor, this.workers)
+			ServerBootstrap bootstrap = new ServerBootstrap().group(this.acceptor, this.workers)
 				.channel(NioServerSocketChannel.class)
 				.option(ChannelOption.SO_BACKLOG, 1024)
 				.childOption(ChannelOption.TCP_NODELAY, true)
 				.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 				.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-				.childHandler(new RpcServerInitializer(this.properties, this.codec, this.dispatcher, this.executor,
-						this.activity, this.connections, tls))
-				.bind(this.properties.host(), this.properties.port())
+				.childHandler(new RpcServerInitializer(this.properties, this.codec, this.dispatcher, callExecutor,
+						this.activity, this.connections, tls, this.customizers));
+			this.customizers.forEach((customizer) -> customizer.customize(bootstrap));
+			this.listener = bootstrap.bind(this.properties.host(), this.properties.port())
 				.syncUninterruptibly()
 				.channel();
 		}
@@ -161,6 +178,15 @@ public final class NettyRpcServer {
 	private void shutdownEventLoops() {
 		this.acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
 		this.workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+		if (this.ownExecutor != null) {
+			this.ownExecutor.shutdownNow();
+			this.ownExecutor = null;
+		}
+	}
+
+	/** Whether calls run on a pool of the server's own (no executor was given) that is up now. */
+	boolean hasOwnExecutor() {
+		return this.ownExecutor != null && !this.ownExecutor.isShutdown();
 	}
 
 }

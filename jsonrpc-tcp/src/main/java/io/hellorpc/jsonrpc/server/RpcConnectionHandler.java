@@ -156,7 +156,8 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 		RpcRequest request = (RpcRequest) message;
 		started(1);
 		try {
-			this.executor.execute(() -> post(ctx, this.dispatcher.dispatch(request, ctx.alloc()), 1));
+			this.executor.execute(() -> this.dispatcher.dispatch(request, ctx.alloc())
+				.whenComplete((reply, failure) -> post(ctx, (failure == null) ? reply : internalError(ctx, request, failure), 1)));
 		}
 		catch (RejectedExecutionException ex) {
 			answered(ctx, request.notification() ? null : this.codec.writeResponse(ctx.alloc(), request,
@@ -172,12 +173,12 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 		started(calls.size());
 		for (int i = 0; i < calls.size(); i++) {
 			int index = i;
-			Runnable call = () -> {
-				outcomes[index] = this.dispatcher.call(calls.get(index));
+			Runnable call = () -> this.dispatcher.call(calls.get(index)).whenComplete((outcome, failure) -> {
+				outcomes[index] = (failure == null) ? outcome : internalErrorOutcome(calls.get(index), failure);
 				if (left.decrementAndGet() == 0) {
 					post(ctx, this.codec.writeBatchResponse(ctx.alloc(), calls, List.of(outcomes)), calls.size());
 				}
-			};
+			});
 			try {
 				this.executor.execute(call);
 			}
@@ -188,6 +189,18 @@ final class RpcConnectionHandler extends ChannelInboundHandlerAdapter {
 				}
 			}
 		}
+	}
+
+	/** A failure of our own code after the method ran: counted, logged, answered plainly (never left unanswered). */
+	private ByteBuf internalError(ChannelHandlerContext ctx, RpcRequest request, Throwable failure) {
+		RpcOutcome outcome = internalErrorOutcome(request, failure);
+		return request.notification() ? null : this.codec.writeResponse(ctx.alloc(), request, outcome);
+	}
+
+	private RpcOutcome internalErrorOutcome(RpcRequest request, Throwable failure) {
+		this.activity.internalError();
+		logger.warn("Internal error answering " + request.method(), failure);
+		return RpcOutcome.failure(RpcError.of(RpcError.INTERNAL_ERROR, "rpc: internal error"));
 	}
 
 	private void started(int calls) {

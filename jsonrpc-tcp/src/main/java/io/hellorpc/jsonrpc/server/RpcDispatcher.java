@@ -1,10 +1,16 @@
 package io.hellorpc.jsonrpc.server;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
 import io.hellorpc.jsonrpc.observation.RpcObservationContext;
 import io.hellorpc.jsonrpc.observation.RpcObservationConvention;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.ParamsException;
 import io.hellorpc.jsonrpc.protocol.RpcError;
+import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcOutcome;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.hellorpc.jsonrpc.protocol.RpcRequest;
@@ -35,73 +41,124 @@ public final class RpcDispatcher {
 
 	private final RpcServerActivity activity;
 
+	private final RpcParamValidator validator;
+
 	public RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
-			RpcServerActivity activity) {
+			RpcServerActivity activity, RpcParamValidator validator) {
+		this.validator = validator;
 		this.registry = registry;
 		this.codec = codec;
 		this.observations = observations;
 		this.activity = activity;
 	}
 
-	/** Runs one call and encodes its reply in the call's dialect; {@code null} for a notification. */
-	public ByteBuf dispatch(RpcRequest request, ByteBufAllocator allocator) {
-		RpcOutcome outcome = call(request);
-		return request.notification() ? null : encode(request, outcome, allocator);
+	/** Runs one call and encodes its reply in the call's dialect; the reply is {@code null} for a notification. */
+	public CompletableFuture<ByteBuf> dispatch(RpcRequest request, ByteBufAllocator allocator) {
+		return call(request).thenApply((outcome) -> request.notification() ? null : encode(request, outcome, allocator));
 	}
 
-	/** Runs one call on this thread, whatever its dialect: a result or an error. */
-	public RpcOutcome call(RpcRequest request) {
+	/**
+	 * Runs one call on this thread, whatever its dialect: a result or an error. The future is
+	 * already complete unless the method returned a {@link CompletionStage}, in which case it
+	 * completes with it, no thread held in between.
+	 */
+	public CompletableFuture<RpcOutcome> call(RpcRequest request) {
 		if (request.invalid() != null) {
-			return RpcOutcome.failure(request.invalid());
+			return CompletableFuture.completedFuture(RpcOutcome.failure(request.invalid()));
 		}
 		RpcObservationContext context = new RpcObservationContext();
 		context.setProtocol(request.protocol());
+		RpcMethod method = null;
+		UnknownMethodException unknown = null;
+		try {
+			method = this.registry.lookup(request.method());
+			// Known before the observation starts, so that the active-calls timer has the real names.
+			context.setServiceMethod(method.service(), method.name());
+		}
+		catch (UnknownMethodException ex) {
+			unknown = ex;
+		}
 		Observation observation = Observation
 			.createNotStarted(null, RpcObservationConvention.SERVER, () -> context, this.observations)
 			.start();
-		RpcOutcome outcome;
+		CompletableFuture<RpcOutcome> outcome;
 		try (Observation.Scope scope = observation.openScope()) {
-			RpcMethod method = this.registry.lookup(request.method());
-			context.setServiceMethod(method.service(), method.name());
-			Object param = param(request, method);
-			try {
-				outcome = RpcOutcome.success(method.invoke(param));
+			if (unknown != null) {
+				throw unknown;
 			}
-			// The errors a handler realistically throws (a recursion bug, a missing class) answer the
-			// call like exceptions do; the rest (out of memory) are not this call's to handle.
-			catch (Exception | StackOverflowError | LinkageError ex) {
-				outcome = RpcOutcome.failure(handlerError(method, ex));
-				observation.error(ex);
-				if (logger.isDebugEnabled()) {
-					logger.debug("Call " + request.method() + " failed: " + outcome.error().message(), ex);
-				}
-			}
+			outcome = invoke(request, method, param(request, method), observation);
 		}
 		catch (UnknownMethodException ex) {
-			outcome = RpcOutcome.failure(RpcError.of(RpcError.METHOD_NOT_FOUND, ex.getMessage()));
-			observation.error(ex);
+			outcome = failed(observation, ex, RpcError.of(RpcError.METHOD_NOT_FOUND, ex.getMessage()));
 		}
 		catch (InvalidParamsException ex) {
-			outcome = RpcOutcome.failure(RpcError.of(RpcError.INVALID_PARAMS, ex.getMessage()));
-			observation.error(ex);
+			outcome = failed(observation, ex, RpcError.of(RpcError.INVALID_PARAMS, ex.getMessage()));
 		}
 		catch (RuntimeException ex) {
 			// Not the handler's and not the peer's: a bug of ours. Counted, logged, answered plainly.
 			this.activity.internalError();
 			logger.warn("Internal error in call " + request.method(), ex);
-			outcome = RpcOutcome.failure(RpcError.of(RpcError.INTERNAL_ERROR, "rpc: internal error"));
-			observation.error(ex);
+			outcome = failed(observation, ex, RpcError.of(RpcError.INTERNAL_ERROR, "rpc: internal error"));
 		}
 		finally {
 			if (request.notification()) {
 				this.activity.notificationRun();
 			}
 		}
-		if (outcome.error() != null) {
-			context.setErrorCode(outcome.error().code());
+		return outcome.thenApply((done) -> {
+			if (done.error() != null) {
+				context.setErrorCode(done.error().code());
+			}
+			observation.stop();
+			return done;
+		});
+	}
+
+	private CompletableFuture<RpcOutcome> invoke(RpcRequest request, RpcMethod method, Object param,
+			Observation observation) {
+		if (method.validated()) {
+			String problems = this.validator.check(param);
+			if (problems != null) {
+				throw new InvalidParamsException(RpcErrors.invalidParams(problems));
+			}
 		}
-		observation.stop();
+		Object result;
+		try {
+			result = method.invoke(param);
+		}
+		// The errors a handler realistically throws (a recursion bug, a missing class) answer the
+		// call like exceptions do; the rest (out of memory) are not this call's to handle.
+		catch (Exception | StackOverflowError | LinkageError ex) {
+			return CompletableFuture.completedFuture(handlerFailure(request, method, ex, observation));
+		}
+		if (result instanceof CompletionStage<?> stage) {
+			return stage.toCompletableFuture().handle((value, failure) -> (failure == null) ? RpcOutcome.success(value)
+					: handlerFailure(request, method, unwrap(failure), observation));
+		}
+		return CompletableFuture.completedFuture(RpcOutcome.success(result));
+	}
+
+	private RpcOutcome handlerFailure(RpcRequest request, RpcMethod method, Throwable ex, Observation observation) {
+		observation.error(ex);
+		String invalid = this.validator.describe(ex);
+		RpcOutcome outcome = (invalid != null)
+				? RpcOutcome.failure(RpcError.of(RpcError.INVALID_PARAMS, RpcErrors.invalidParams(invalid)))
+				: RpcOutcome.failure(handlerError(method, ex));
+		if (logger.isDebugEnabled()) {
+			logger.debug("Call " + request.method() + " failed: " + outcome.error().message(), ex);
+		}
 		return outcome;
+	}
+
+	private static CompletableFuture<RpcOutcome> failed(Observation observation, Exception ex, RpcError error) {
+		observation.error(ex);
+		return CompletableFuture.completedFuture(RpcOutcome.failure(error));
+	}
+
+	/** The method's own failure, out of the wrapper a future puts around it. */
+	private static Throwable unwrap(Throwable failure) {
+		return ((failure instanceof CompletionException || failure instanceof ExecutionException)
+				&& failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	private Object param(RpcRequest request, RpcMethod method) {

@@ -12,9 +12,11 @@ import tools.jackson.databind.JavaType;
  * @param name the method's wire name
  * @param bean the endpoint bean (or its proxy)
  * @param method the method, invocable on {@code bean}
- * @param parameterType the type the call's single param is converted to
+ * @param parameterType the type the call's single param is converted to, resolved against the bean class
+ * @param validated whether the param is validated ({@code @Valid} on the parameter) before the call
  */
-public record RpcMethod(String service, String name, Object bean, Method method, JavaType parameterType) {
+public record RpcMethod(String service, String name, Object bean, Method method, JavaType parameterType,
+		boolean validated) {
 
 	public String fullName() {
 		return this.service + "." + this.name;

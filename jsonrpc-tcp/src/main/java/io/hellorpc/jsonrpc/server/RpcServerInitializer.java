@@ -1,5 +1,6 @@
 package io.hellorpc.jsonrpc.server;
 
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -39,9 +40,13 @@ final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
 	/** {@code null} for plain TCP. */
 	private final ServerTls tls;
 
+	private final List<RpcServerCustomizer> customizers;
+
 	RpcServerInitializer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
-			Executor executor, RpcServerActivity activity, ChannelGroup connections, ServerTls tls) {
+			Executor executor, RpcServerActivity activity, ChannelGroup connections, ServerTls tls,
+			List<RpcServerCustomizer> customizers) {
 		this.tls = tls;
+		this.customizers = customizers;
 		this.properties = properties;
 		this.codec = codec;
 		this.dispatcher = dispatcher;
@@ -76,6 +81,7 @@ final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
 			.addLast("calls", new RpcConnectionHandler(this.codec, this.dispatcher, this.executor, this.activity,
 					this.properties.maxCallsInFlightPerConnection(), maxMessageSize,
 					this.properties.shutdownGracePeriod().toMillis() / 2));
+		this.customizers.forEach((customizer) -> customizer.customize(channel));
 	}
 
 }

@@ -2,6 +2,7 @@ package io.hellorpc.jsonrpc.server;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +11,13 @@ import java.util.Map;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
 
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.util.ClassUtils;
+import org.springframework.core.GenericTypeResolver;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -24,6 +30,11 @@ import org.springframework.util.StringUtils;
  * {@code Execute}), as Go exports them. An exception the method throws becomes the call's error
  * text. Start-up fails, naming bean and method, when two beans share a service name, two methods
  * of one service share a wire name, or a bean has no method that can be called.
+ * <p>
+ * Beans are read as Spring reads them: a proxied bean (JDK or CGLIB, say for {@code @Validated}
+ * or {@code @Transactional}) is registered by its target class and called through the proxy;
+ * {@code @RpcEndpoint} may sit on a meta-annotation; generic parameter types are resolved against
+ * the bean class; a package-private endpoint class is callable.
  */
 public final class RpcServiceRegistry {
 
@@ -41,7 +52,7 @@ public final class RpcServiceRegistry {
 		Map<String, Map<String, RpcMethod>> services = new LinkedHashMap<>();
 		Map<String, String> beanOfService = new LinkedHashMap<>();
 		endpointBeans.forEach((beanName, bean) -> {
-			Class<?> type = ClassUtils.getUserClass(bean);
+			Class<?> type = AopProxyUtils.ultimateTargetClass(bean);
 			String service = serviceName(type);
 			String other = beanOfService.putIfAbsent(service, beanName);
 			if (other != null) {
@@ -79,8 +90,11 @@ public final class RpcServiceRegistry {
 	}
 
 	private static String serviceName(Class<?> type) {
-		RpcEndpoint endpoint = type.getAnnotation(RpcEndpoint.class);
-		return (endpoint != null && StringUtils.hasText(endpoint.name())) ? endpoint.name() : type.getSimpleName();
+		String name = MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY)
+			.get(RpcEndpoint.class)
+			.getValue("name", String.class)
+			.orElse("");
+		return StringUtils.hasText(name) ? name : type.getSimpleName();
 	}
 
 	private static Map<String, RpcMethod> methodsOf(String beanName, Object bean, Class<?> type, String service,
@@ -91,9 +105,10 @@ public final class RpcServiceRegistry {
 				continue;
 			}
 			String wireName = StringUtils.capitalize(method.getName());
-			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
-			RpcMethod rpcMethod = new RpcMethod(service, wireName, bean, invocable,
-					codec.type(method.getGenericParameterTypes()[0]));
+			Method invocable = invocable(beanName, method, bean);
+			Type parameterType = GenericTypeResolver.resolveType(method.getGenericParameterTypes()[0], type);
+			RpcMethod rpcMethod = new RpcMethod(service, wireName, bean, invocable, codec.type(parameterType),
+					isValidated(method));
 			RpcMethod other = methods.putIfAbsent(wireName, rpcMethod);
 			if (other != null) {
 				throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' has two methods called "
@@ -106,6 +121,27 @@ public final class RpcServiceRegistry {
 					+ ") has no method an RPC can call: it needs a public method with one parameter and a return value");
 		}
 		return methods;
+	}
+
+	/** The method to invoke on the bean itself (through its proxy, if any), made accessible for a package-private class. */
+	private static Method invocable(String beanName, Method method, Object bean) {
+		Method invocable;
+		try {
+			invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+		}
+		catch (IllegalStateException ex) {
+			throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' is a JDK proxy whose interfaces do not have "
+					+ method.getName() + ": declare it on an interface of the bean, or proxy the class (spring.aop.proxy-target-class=true)", ex);
+		}
+		ReflectionUtils.makeAccessible(invocable);
+		return invocable;
+	}
+
+	/** Whether the param is to be validated: {@code @Valid} (or {@code @Validated}) on the parameter. */
+	private static boolean isValidated(Method method) {
+		MergedAnnotations annotations = MergedAnnotations.from(new MethodParameter(method, 0).getParameterAnnotations());
+		return annotations.isPresent("jakarta.validation.Valid")
+				|| annotations.isPresent("org.springframework.validation.annotation.Validated");
 	}
 
 	private static boolean isCallable(Method method) {

@@ -81,7 +81,7 @@ final class ServerWireHarness {
 		RpcServerActivity activity = new RpcServerActivity(new CompositeMeterRegistry());
 		RpcDispatcher dispatcher = new RpcDispatcher(
 				RpcServiceRegistry.of(Map.of("handler", new TestServices.Handler()), codec), codec,
-				ObservationRegistry.NOOP, activity);
+				ObservationRegistry.NOOP, activity, RpcParamValidator.NONE);
 		Deque<Runnable> deferred = new ArrayDeque<>();
 		Executor executor = (this.handOff == HandOff.INLINE) ? Runnable::run : deferred::add;
 		TrackingAllocator allocator = new TrackingAllocator();

@@ -1,0 +1,142 @@
+package io.hellorpc.jsonrpc.client;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+
+/**
+ * Makes clients of {@link RpcExchange @RpcExchange} interfaces that call through an
+ * {@link RpcTemplate}, as Spring's {@code HttpServiceProxyFactory} does over a {@code RestClient}:
+ * <pre class="code">
+ * Greeter greeter = RpcServiceProxyFactory.of(rpcTemplate).createClient(Greeter.class);
+ * Response response = greeter.execute(new Request("ciro"));
+ * </pre>
+ * Each interface is checked when its client is made: a method that does not fit (not exactly one
+ * parameter, a raw {@code CompletableFuture}) fails there with a sentence naming it, not on its
+ * first call. The template is not closed with the clients; its owner closes it.
+ */
+public final class RpcServiceProxyFactory {
+
+	private final RpcTemplate template;
+
+	private RpcServiceProxyFactory(RpcTemplate template) {
+		this.template = template;
+	}
+
+	public static RpcServiceProxyFactory of(RpcTemplate template) {
+		Assert.notNull(template, "template must not be null");
+		return new RpcServiceProxyFactory(template);
+	}
+
+	/** A client of {@code serviceType}, an interface whose methods are calls. */
+	public <S> S createClient(Class<S> serviceType) {
+		Assert.isTrue(serviceType.isInterface(), () -> serviceType.getName() + " is not an interface");
+		Map<Method, Exchange> exchanges = new ConcurrentHashMap<>();
+		for (Method method : serviceType.getMethods()) {
+			if (!method.isDefault() && !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+				exchanges.put(method, Exchange.of(serviceType, method));
+			}
+		}
+		InvocationHandler handler = new ExchangeInvocationHandler(serviceType, this.template, exchanges);
+		return serviceType.cast(Proxy.newProxyInstance(serviceType.getClassLoader(), new Class<?>[] { serviceType }, handler));
+	}
+
+	/** The wire name a method of an {@code @RpcExchange} interface calls. */
+	static String wireName(Class<?> serviceType, Method method) {
+		String declared = MergedAnnotations.from(method).get(RpcExchange.class).getValue("value", String.class).orElse("");
+		if (declared.contains(".")) {
+			return declared;
+		}
+		String service = MergedAnnotations.from(serviceType).get(RpcExchange.class).getValue("value", String.class).orElse("");
+		return (StringUtils.hasText(service) ? service : serviceType.getSimpleName()) + "."
+				+ (StringUtils.hasText(declared) ? declared : StringUtils.capitalize(method.getName()));
+	}
+
+	/** How one method calls: its wire name, the result type, and whether it waits. */
+	record Exchange(String wireName, Kind kind, ParameterizedTypeReference<Object> resultType) {
+
+		enum Kind {
+
+			BLOCKING, FUTURE, VOID
+
+		}
+
+		static Exchange of(Class<?> serviceType, Method method) {
+			String where = serviceType.getSimpleName() + "." + method.getName();
+			if (method.getParameterCount() != 1) {
+				throw new IllegalStateException("@RpcExchange method " + where + " has " + method.getParameterCount()
+						+ " parameters: a JSON-RPC call carries exactly one param (wrap several in a record)");
+			}
+			ResolvableType returned = ResolvableType.forMethodReturnType(method, serviceType);
+			if (returned.resolve() == void.class || returned.resolve() == Void.class) {
+				return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.VOID, null);
+			}
+			if (returned.resolve() == CompletableFuture.class || returned.resolve() == java.util.concurrent.CompletionStage.class) {
+				ResolvableType value = returned.getGeneric(0);
+				if (value.resolve() == null) {
+					throw new IllegalStateException("@RpcExchange method " + where
+							+ " returns a CompletableFuture without its value type: declare CompletableFuture<T>");
+				}
+				return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.FUTURE, typeOf(value.getType()));
+			}
+			return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.BLOCKING, typeOf(returned.getType()));
+		}
+
+		private static ParameterizedTypeReference<Object> typeOf(Type type) {
+			return ParameterizedTypeReference.forType(type);
+		}
+
+	}
+
+	private record ExchangeInvocationHandler(Class<?> serviceType, RpcTemplate template,
+			Map<Method, Exchange> exchanges) implements InvocationHandler {
+
+		@Override
+		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+			Exchange exchange = this.exchanges.get(method);
+			if (exchange != null) {
+				return switch (exchange.kind()) {
+					case BLOCKING -> this.template.call(exchange.wireName(), args[0], exchange.resultType());
+					case FUTURE -> this.template.callAsync(exchange.wireName(), args[0], exchange.resultType());
+					case VOID -> {
+						if (this.template.protocol() == RpcProtocol.JSON_RPC_2) {
+							this.template.notify(exchange.wireName(), args[0]);
+						}
+						else {
+							this.template.call(exchange.wireName(), args[0], Object.class);
+						}
+						yield null;
+					}
+				};
+			}
+			if (method.isDefault()) {
+				// A private lookup in the interface, so that a package-private interface's default method runs too.
+				return MethodHandles.privateLookupIn(method.getDeclaringClass(), MethodHandles.lookup())
+					.unreflectSpecial(method, method.getDeclaringClass())
+					.bindTo(proxy)
+					.invokeWithArguments(args);
+			}
+			return switch (method.getName()) {
+				case "equals" -> proxy == args[0];
+				case "hashCode" -> System.identityHashCode(proxy);
+				case "toString" -> "RPC client of " + this.serviceType.getName() + " calling " + this.template.address();
+				default -> throw new IllegalStateException("not an @RpcExchange method: " + method);
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,24 @@
+package io.hellorpc.jsonrpc.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * A hook into the Netty listener without replacing a bean: socket options, extra handlers
+ * (logging, a proxy protocol decoder, traffic shaping). Every such bean is applied, in order.
+ */
+public interface RpcServerCustomizer {
+
+	/** Called once per start, after the listener's own options and before it binds. */
+	default void customize(ServerBootstrap bootstrap) {
+	}
+
+	/**
+	 * Called for each accepted connection, after its pipeline is set up: TLS (when on, named
+	 * {@code tls}), {@code idle}, {@code flush}, {@code framing}, {@code calls}. Add a handler
+	 * before or after one of them by name.
+	 */
+	default void customize(SocketChannel connection) {
+	}
+
+}

@@ -1,22 +1,21 @@
 package io.hellorpc.hello.client;
 
-import io.hellorpc.jsonrpc.client.RpcTemplate;
-import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
-
 import java.util.Arrays;
+
+import io.hellorpc.jsonrpc.client.ImportRpcServices;
 
 import org.springframework.beans.BeansException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ApplicationContextException;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 
 /**
  * The hello CLI, as the Go original's client mode: {@code java -jar hello-client.jar --name=ciro}
  * prints {@code Hello ciro}. See {@link CommandLine} for the options and exit codes.
  */
 @SpringBootApplication
+@ImportRpcServices(types = Greeter.class)
 public class HelloClientApplication {
 
 	public static void main(String[] args) {
@@ -48,11 +47,6 @@ public class HelloClientApplication {
 			reason = reason.getCause();
 		}
 		return (reason.getMessage() != null) ? reason.getMessage() : reason.toString();
-	}
-
-	@Bean
-	RpcTemplate rpcTemplate(RpcTemplateBuilder builder) {
-		return builder.build();
 	}
 
 }

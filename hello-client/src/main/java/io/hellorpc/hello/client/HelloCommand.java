@@ -3,7 +3,6 @@ package io.hellorpc.hello.client;
 import io.hellorpc.jsonrpc.client.RpcConnectionException;
 import io.hellorpc.jsonrpc.client.RpcException;
 import io.hellorpc.jsonrpc.client.RpcRemoteException;
-import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTimeoutException;
 
 import org.springframework.boot.ApplicationArguments;
@@ -13,22 +12,21 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Calls {@code Handler.Execute} once: the reply's message on stdout, or one line on stderr and an
- * exit code that says what went wrong. Checking the name is the server's job, as in the original.
+ * Calls {@code Handler.Execute} once, through the {@link Greeter} client: the reply's message on
+ * stdout, or one line on stderr and an exit code that says what went wrong. Checking the name is
+ * the server's job, as in the original.
  */
 @Component
 class HelloCommand implements ApplicationRunner, ExitCodeGenerator {
 
-	static final String METHOD = "Handler.Execute";
-
-	private final RpcTemplate rpc;
+	private final Greeter greeter;
 
 	private final boolean debug;
 
 	private int exitCode;
 
-	HelloCommand(RpcTemplate rpc, Environment environment) {
-		this.rpc = rpc;
+	HelloCommand(Greeter greeter, Environment environment) {
+		this.greeter = greeter;
 		// As Boot reads its own --debug: present and not "false".
 		String debug = environment.getProperty("debug");
 		this.debug = debug != null && !debug.equals("false");
@@ -38,7 +36,7 @@ class HelloCommand implements ApplicationRunner, ExitCodeGenerator {
 	public void run(ApplicationArguments arguments) {
 		String name = arguments.containsOption("name") ? String.join(",", arguments.getOptionValues("name")) : "";
 		try {
-			Response response = this.rpc.call(METHOD, new Request(name), Response.class);
+			Greeter.Response response = this.greeter.execute(new Greeter.Request(name));
 			System.out.println(response.message());
 			this.exitCode = 0;
 		}
@@ -64,14 +62,6 @@ class HelloCommand implements ApplicationRunner, ExitCodeGenerator {
 			return 3;
 		}
 		return 1;
-	}
-
-	/** {@code {"Name":"ciro"}}. */
-	record Request(String name) {
-	}
-
-	/** {@code {"Message":"Hello ciro"}}. */
-	record Response(String message) {
 	}
 
 }

@@ -62,8 +62,8 @@ class HelloContainersIT {
 	@Test
 	void rpcTemplateOnTheHostCallsTheServerContainer() {
 		try (RpcTemplate rpc = new RpcTemplateBuilder().address(server.getHost(), server.getMappedPort(1337)).build()) {
-			assertThat(rpc.call("Handler.Execute", new HelloCommand.Request("host"), HelloCommand.Response.class))
-				.isEqualTo(new HelloCommand.Response("Hello host"));
+			assertThat(rpc.call("Handler.Execute", new Greeter.Request("host"), Greeter.Response.class))
+				.isEqualTo(new Greeter.Response("Hello host"));
 		}
 	}
 
@@ -83,7 +83,7 @@ class HelloContainersIT {
 	@Test
 	void prometheusScrapesTheServerAndReportsTheTargetUp() throws Exception {
 		try (RpcTemplate rpc = new RpcTemplateBuilder().address(server.getHost(), server.getMappedPort(1337)).build()) {
-			rpc.call("Handler.Execute", new HelloCommand.Request("scraped"), HelloCommand.Response.class);
+			rpc.call("Handler.Execute", new Greeter.Request("scraped"), Greeter.Response.class);
 		}
 		assertThat(get(server.getMappedPort(8080), "/actuator/prometheus"))
 			.contains("rpc_server_requests_seconds_count{error=\"none\",outcome=\"SUCCESS\"");

@@ -164,6 +164,18 @@ class HelloServerObservabilityTests {
 		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 	}
 
+	@Test
+	void theActiveCallsTimerIsTaggedWithTheServiceAndMethodCalled() throws Exception {
+		try (RawConnection connection = new RawConnection(this.rpcPort)) {
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"active\"}],\"id\":1}");
+			connection.readLine();
+		}
+		// The long task timer is made when the call starts: its tags are those the call had then.
+		assertThat(samples().keySet()).anySatisfy((series) -> assertThat(series)
+			.startsWith("rpc_server_requests_active_seconds_count{")
+			.contains("rpc_method=\"Execute\"", "rpc_service=\"Handler\""));
+	}
+
 	/** Every sample of a scrape, by series ({@code name{tags}}). */
 	private Map<String, Double> samples() throws Exception {
 		HttpResponse<String> response = get("/actuator/prometheus");

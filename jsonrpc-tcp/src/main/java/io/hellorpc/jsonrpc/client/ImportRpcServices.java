@@ -30,6 +30,9 @@ import org.springframework.context.annotation.Import;
 @Import(RpcServicesRegistrar.class)
 public @interface ImportRpcServices {
 
+	/** The bean definition attribute that holds the group of an imported client. */
+	String GROUP_ATTRIBUTE = "rpc.client.group";
+
 	/** The group; {@value RpcClientGroups#DEFAULT_GROUP} is configured by {@code rpc.client.*} alone. */
 	String group() default RpcClientGroups.DEFAULT_GROUP;
 

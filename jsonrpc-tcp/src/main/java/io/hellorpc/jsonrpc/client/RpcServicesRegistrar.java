@@ -59,7 +59,7 @@ final class RpcServicesRegistrar implements ImportBeanDefinitionRegistrar, BeanF
 		BeanFactory beans = this.beanFactory;
 		RootBeanDefinition definition = new RootBeanDefinition(type);
 		definition.setInstanceSupplier(() -> type.cast(beans.getBean(RpcClientGroups.class).client(group, type)));
-		definition.setAttribute("rpc.client.group", group);
+		definition.setAttribute(ImportRpcServices.GROUP_ATTRIBUTE, group);
 		registry.registerBeanDefinition(beanName, definition);
 	}
 

@@ -144,6 +144,11 @@ public final class RpcServiceRegistry {
 				|| annotations.isPresent("org.springframework.validation.annotation.Validated");
 	}
 
+	/** The methods of an endpoint class an RPC can call, by the rules above. */
+	public static List<Method> callableMethods(Class<?> endpointClass) {
+		return java.util.Arrays.stream(endpointClass.getMethods()).filter(RpcServiceRegistry::isCallable).toList();
+	}
+
 	private static boolean isCallable(Method method) {
 		return method.getDeclaringClass() != Object.class && !Modifier.isStatic(method.getModifiers())
 				&& !method.isBridge() && !method.isSynthetic() && method.getParameterCount() == 1

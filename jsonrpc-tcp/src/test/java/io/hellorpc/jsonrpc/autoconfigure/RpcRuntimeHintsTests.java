@@ -1,0 +1,113 @@
+package io.hellorpc.jsonrpc.autoconfigure;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.hellorpc.jsonrpc.client.ImportRpcServices;
+import io.hellorpc.jsonrpc.client.RpcExchange;
+import io.hellorpc.jsonrpc.server.RpcEndpoint;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
+import org.springframework.beans.factory.aot.BeanFactoryInitializationAotProcessor;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The hints a native image build gets, checked as Spring's own are, with RuntimeHintsPredicates. */
+class RpcRuntimeHintsTests {
+
+	public record Order(String item, Address to) {
+	}
+
+	public record Address(String city) {
+	}
+
+	public record Receipt(List<Line> lines) {
+	}
+
+	public record Line(String text) {
+	}
+
+	@RpcEndpoint
+	public static class Shop {
+
+		public Receipt buy(Order order) {
+			return new Receipt(List.of(new Line(order.item())));
+		}
+
+		public CompletableFuture<Line> later(Address address) {
+			return CompletableFuture.completedFuture(new Line(address.city()));
+		}
+
+		public void notCallable(String text) {
+		}
+
+	}
+
+	/** No annotation at all: known as a client by the attribute {@code @ImportRpcServices} sets. */
+	public interface ShopClient {
+
+		Receipt buy(Order order);
+
+	}
+
+	@RpcExchange("Shop")
+	public interface AsyncShopClient {
+
+		CompletableFuture<Line> later(Address address);
+
+	}
+
+	public interface NotAClient {
+
+		String something(String text);
+
+	}
+
+	private static RuntimeHints hintsFor(Class<?>... beanTypes) {
+		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+		for (Class<?> type : beanTypes) {
+			RootBeanDefinition definition = new RootBeanDefinition(type);
+			if (type == ShopClient.class) {
+				definition.setAttribute(ImportRpcServices.GROUP_ATTRIBUTE, "default");
+			}
+			beanFactory.registerBeanDefinition(type.getName(), definition);
+		}
+		RuntimeHints hints = new RuntimeHints();
+		RpcRuntimeHints.register(hints, beanFactory);
+		return hints;
+	}
+
+	@Test
+	void endpointMethodsAreInvocableAndTheirParamAndResultTypesBindable() {
+		RuntimeHints hints = hintsFor(Shop.class);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Shop.class, "buy")).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Shop.class, "later")).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Shop.class, "notCallable")).rejects(hints);
+		for (Class<?> bound : List.of(Order.class, Address.class, Receipt.class, Line.class)) {
+			assertThat(RuntimeHintsPredicates.reflection().onType(bound)).as(bound.getSimpleName()).accepts(hints);
+		}
+	}
+
+	@Test
+	void exchangeInterfacesGetTheirJdkProxyAndBindingTypes() {
+		RuntimeHints hints = hintsFor(ShopClient.class, AsyncShopClient.class, NotAClient.class);
+		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(ShopClient.class)).accepts(hints);
+		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(AsyncShopClient.class)).accepts(hints);
+		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(NotAClient.class)).rejects(hints);
+		for (Class<?> bound : List.of(Order.class, Address.class, Receipt.class, Line.class)) {
+			assertThat(RuntimeHintsPredicates.reflection().onType(bound)).as(bound.getSimpleName()).accepts(hints);
+		}
+	}
+
+	@Test
+	void theProcessorIsRegisteredForAot() {
+		assertThat(SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
+			.load(BeanFactoryInitializationAotProcessor.class)).hasAtLeastOneElementOfType(RpcRuntimeHints.class);
+	}
+
+}

@@ -2,7 +2,9 @@ package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -11,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.hellorpc.jsonrpc.observation.RpcClientObservationContext;
 import io.hellorpc.jsonrpc.observation.RpcObservationContext;
 import io.hellorpc.jsonrpc.observation.RpcObservationConvention;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
@@ -186,7 +189,7 @@ public class RpcTemplate implements AutoCloseable {
 		Observation observation = observe(method);
 		try {
 			long id = this.ids.getAndIncrement();
-			PendingCall call = PendingCall.blocking(id, method, encode(id, method, request), false, deadline(timeout),
+			PendingCall call = PendingCall.blocking(id, method, encode(id, method, request, observation), false, deadline(timeout),
 					timeout.toMillis(), address());
 			send(call);
 			T result = result(method, call.await(() -> this.calls.remove(call)), resultType);
@@ -205,7 +208,7 @@ public class RpcTemplate implements AutoCloseable {
 		CompletableFuture<RpcResponse> reply = new CompletableFuture<>();
 		try {
 			long id = this.ids.getAndIncrement();
-			send(PendingCall.async(id, method, encode(id, method, request), false, deadline(timeout),
+			send(PendingCall.async(id, method, encode(id, method, request, observation), false, deadline(timeout),
 					timeout.toMillis(), address(), this.executor, reply));
 		}
 		catch (RpcException ex) {
@@ -257,8 +260,11 @@ public class RpcTemplate implements AutoCloseable {
 		});
 	}
 
-	private byte[] encode(long id, String method, Object request) {
-		return encode(() -> this.codec.encodeRequest(this.protocol, RpcId.of(id), method, request), method);
+	/** The request with the trace context a tracing handler put in the observation's carrier, if any. */
+	private byte[] encode(long id, String method, Object request, Observation observation) {
+		Map<String, String> traceContext = (observation.getContext() instanceof RpcClientObservationContext context
+				&& context.getCarrier() != null) ? context.getCarrier() : Map.of();
+		return encode(() -> this.codec.encodeRequest(this.protocol, RpcId.of(id), method, request, traceContext), method);
 	}
 
 	private static byte[] encode(Supplier<byte[]> encoding, String method) {
@@ -274,7 +280,7 @@ public class RpcTemplate implements AutoCloseable {
 		if (this.observations.isNoop()) {
 			return Observation.NOOP;
 		}
-		RpcObservationContext context = new RpcObservationContext();
+		RpcClientObservationContext context = new RpcClientObservationContext(new HashMap<>(4));
 		context.setProtocol(this.protocol);
 		int dot = method.lastIndexOf('.');
 		context.setServiceMethod((dot > 0) ? method.substring(0, dot) : method, method.substring(dot + 1));

@@ -10,7 +10,7 @@ import io.micrometer.observation.ObservationConvention;
  * OpenTelemetry's RPC attribute names as tags. Micrometer's meter handler adds the {@code error}
  * tag (the exception's simple name, or {@code none}).
  */
-public class RpcObservationConvention implements ObservationConvention<RpcObservationContext> {
+public class RpcObservationConvention implements ObservationConvention<Observation.Context> {
 
 	/** Calls a server answers: {@code rpc.server.requests}. */
 	public static final RpcObservationConvention SERVER = new RpcObservationConvention("rpc.server.requests");
@@ -32,12 +32,14 @@ public class RpcObservationConvention implements ObservationConvention<RpcObserv
 	}
 
 	@Override
-	public String getContextualName(RpcObservationContext context) {
-		return context.getService() + "/" + context.getMethod();
+	public String getContextualName(Observation.Context context) {
+		RpcObservationContext call = (RpcObservationContext) context;
+		return call.getService() + "/" + call.getMethod();
 	}
 
 	@Override
-	public KeyValues getLowCardinalityKeyValues(RpcObservationContext context) {
+	public KeyValues getLowCardinalityKeyValues(Observation.Context observed) {
+		RpcObservationContext context = (RpcObservationContext) observed;
 		return KeyValues.of("rpc.system", SYSTEM, "rpc.service", context.getService(), "rpc.method",
 				context.getMethod(), "outcome", (context.getError() != null || context.getErrorCode() != null) ? "ERROR" : "SUCCESS",
 				"rpc.jsonrpc.version", context.getProtocol().version(), "rpc.jsonrpc.error_code",

@@ -2,6 +2,7 @@ package io.hellorpc.jsonrpc.protocol;
 
 import java.lang.reflect.Type;
 import java.util.List;
+import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -82,12 +83,21 @@ public final class JsonRpcCodec {
 
 	/** {@code {"method":…,"params":[param],"id":…}} and a newline, as Go's client writes it, as bytes. */
 	public byte[] encodeRequest(RpcId id, String method, Object param) {
-		return this.writer.encodeRequest(RpcProtocol.GO, id, method, param);
+		return this.writer.encodeRequest(RpcProtocol.GO, id, method, param, Map.of());
 	}
 
 	/** A request in the given dialect; a JSON-RPC 2.0 one with a {@code null} id is a notification. */
 	public byte[] encodeRequest(RpcProtocol protocol, RpcId id, String method, Object param) {
-		return this.writer.encodeRequest(protocol, id, method, param);
+		return this.writer.encodeRequest(protocol, id, method, param, Map.of());
+	}
+
+	/**
+	 * A request line carrying the caller's trace context as extra members of the request object
+	 * ({@code "traceparent":"00-…"}); only {@link RpcRequest#TRACE_CONTEXT_MEMBERS} are written.
+	 */
+	public byte[] encodeRequest(RpcProtocol protocol, RpcId id, String method, Object param,
+			Map<String, String> traceContext) {
+		return this.writer.encodeRequest(protocol, id, method, param, traceContext);
 	}
 
 	/** A JSON-RPC 2.0 batch as one message; entries with a {@code null} id are notifications. */

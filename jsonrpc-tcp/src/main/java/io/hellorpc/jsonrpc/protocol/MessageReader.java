@@ -1,7 +1,9 @@
 package io.hellorpc.jsonrpc.protocol;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -21,6 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 final class MessageReader {
 
 	private static final String V2 = "2.0";
+
+	/** Longer than any valid trace context (tracestate: 32 members of at most 256 characters); a longer one is ignored. */
+	private static final int MAX_TRACE_CONTEXT_LENGTH = 8192 + 512;
 
 	private final JsonMapper mapper;
 
@@ -84,10 +89,15 @@ final class MessageReader {
 		JsonToken methodToken = null;
 		JsonNode params = null;
 		boolean v2 = false;
+		Map<String, String> traceContext = Map.of();
 		String key;
 		while ((key = parser.nextName()) != null) {
 			JsonToken value = parser.nextToken();
-			if ("method".equalsIgnoreCase(key)) {
+			if (value == JsonToken.VALUE_STRING && RpcRequest.TRACE_CONTEXT_MEMBERS.contains(key)
+					&& parser.getString().length() <= MAX_TRACE_CONTEXT_LENGTH) {
+				traceContext = withEntry(traceContext, key, parser.getString());
+			}
+			else if ("method".equalsIgnoreCase(key)) {
 				methodToken = value;
 				method = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
 				parser.skipChildren();
@@ -109,7 +119,7 @@ final class MessageReader {
 			}
 		}
 		if (!v2) {
-			return goRequest(id, method, methodToken, params);
+			return goRequest(id, method, methodToken, params, traceContext);
 		}
 		if (hasId && idToken != JsonToken.VALUE_STRING && idToken != JsonToken.VALUE_NUMBER_INT
 				&& idToken != JsonToken.VALUE_NUMBER_FLOAT && idToken != JsonToken.VALUE_NULL) {
@@ -121,15 +131,22 @@ final class MessageReader {
 		if (params != null && !params.isArray() && !params.isObject()) {
 			return invalid(id, "params must be an array or an object");
 		}
-		return new RpcRequest(id, method, params, RpcProtocol.JSON_RPC_2, !hasId, null);
+		return new RpcRequest(id, method, params, RpcProtocol.JSON_RPC_2, !hasId, null, traceContext);
+	}
+
+	private static Map<String, String> withEntry(Map<String, String> map, String key, String value) {
+		Map<String, String> copy = new HashMap<>(map);
+		copy.put(key, value);
+		return copy;
 	}
 
 	/** Go's dialect: a null method is Go's zero value; any other non-string cannot be a request, as in Go. */
-	private static RpcRequest goRequest(RpcId id, String method, JsonToken methodToken, JsonNode params) {
+	private static RpcRequest goRequest(RpcId id, String method, JsonToken methodToken, JsonNode params,
+			Map<String, String> traceContext) {
 		if (methodToken != null && methodToken != JsonToken.VALUE_STRING && methodToken != JsonToken.VALUE_NULL) {
 			throw new MalformedMessageException(RpcErrors.malformed("method is " + describe(methodToken) + ", not a string"));
 		}
-		return new RpcRequest(id, (method != null) ? method : "", params);
+		return new RpcRequest(id, (method != null) ? method : "", params, RpcProtocol.GO, false, null, traceContext);
 	}
 
 	private static RpcRequest invalid(RpcId id, String why) {

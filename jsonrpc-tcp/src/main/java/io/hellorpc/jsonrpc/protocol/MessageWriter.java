@@ -3,6 +3,7 @@ package io.hellorpc.jsonrpc.protocol;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -51,10 +52,10 @@ final class MessageWriter {
 	}
 
 	/** One request as bytes; a JSON-RPC 2.0 one without id is a notification. */
-	byte[] encodeRequest(RpcProtocol protocol, RpcId id, String method, Object param) {
+	byte[] encodeRequest(RpcProtocol protocol, RpcId id, String method, Object param, Map<String, String> traceContext) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
 		try (JsonGenerator generator = this.mapper.createGenerator(out)) {
-			request(generator, protocol, id, method, param);
+			request(generator, protocol, id, method, param, traceContext);
 		}
 		out.write(NEWLINE);
 		return out.toByteArray();
@@ -66,7 +67,7 @@ final class MessageWriter {
 		try (JsonGenerator generator = this.mapper.createGenerator(out)) {
 			generator.writeStartArray();
 			for (int i = 0; i < ids.size(); i++) {
-				request(generator, RpcProtocol.JSON_RPC_2, ids.get(i), methods.get(i), params.get(i));
+				request(generator, RpcProtocol.JSON_RPC_2, ids.get(i), methods.get(i), params.get(i), Map.of());
 			}
 			generator.writeEndArray();
 		}
@@ -74,7 +75,8 @@ final class MessageWriter {
 		return out.toByteArray();
 	}
 
-	private static void request(JsonGenerator generator, RpcProtocol protocol, RpcId id, String method, Object param) {
+	private static void request(JsonGenerator generator, RpcProtocol protocol, RpcId id, String method, Object param,
+			Map<String, String> traceContext) {
 		generator.writeStartObject();
 		if (protocol == RpcProtocol.JSON_RPC_2) {
 			generator.writeStringProperty("jsonrpc", "2.0");
@@ -87,6 +89,12 @@ final class MessageWriter {
 		if (id != null) {
 			generator.writeName("id");
 			generator.writeRawValue(id.json());
+		}
+		for (String member : RpcRequest.TRACE_CONTEXT_MEMBERS) {
+			String value = traceContext.get(member);
+			if (value != null) {
+				generator.writeStringProperty(member, value);
+			}
 		}
 		generator.writeEndObject();
 	}

@@ -1,5 +1,8 @@
 package io.hellorpc.jsonrpc.protocol;
 
+import java.util.List;
+import java.util.Map;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,13 +16,25 @@ import tools.jackson.databind.JsonNode;
  * @param notification a JSON-RPC 2.0 call without an id: run, never answered
  * @param invalid why the message is not a valid request (answered with this error, not run), or
  * {@code null}
+ * @param traceContext the W3C trace context members the caller sent ({@code traceparent},
+ * {@code tracestate}), empty when none: extra members of the request object, which Go's decoder
+ * ignores as it ignores every unknown field
  */
 public record RpcRequest(RpcId id, String method, JsonNode params, RpcProtocol protocol, boolean notification,
-		RpcError invalid) implements RpcMessage {
+		RpcError invalid, Map<String, String> traceContext) implements RpcMessage {
+
+	/** The request members that carry the trace context, as W3C Trace Context names its headers. */
+	public static final List<String> TRACE_CONTEXT_MEMBERS = List.of("traceparent", "tracestate");
 
 	/** A call in Go's dialect. */
 	public RpcRequest(RpcId id, String method, JsonNode params) {
-		this(id, method, params, RpcProtocol.GO, false, null);
+		this(id, method, params, RpcProtocol.GO, false, null, Map.of());
+	}
+
+	/** A request without trace context. */
+	public RpcRequest(RpcId id, String method, JsonNode params, RpcProtocol protocol, boolean notification,
+			RpcError invalid) {
+		this(id, method, params, protocol, notification, invalid, Map.of());
 	}
 
 }

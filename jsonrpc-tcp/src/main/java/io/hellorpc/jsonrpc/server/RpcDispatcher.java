@@ -5,7 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
-import io.hellorpc.jsonrpc.observation.RpcObservationContext;
+import io.hellorpc.jsonrpc.observation.RpcServerObservationContext;
 import io.hellorpc.jsonrpc.observation.RpcObservationConvention;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.ParamsException;
@@ -66,7 +66,7 @@ public final class RpcDispatcher {
 		if (request.invalid() != null) {
 			return CompletableFuture.completedFuture(RpcOutcome.failure(request.invalid()));
 		}
-		RpcObservationContext context = new RpcObservationContext();
+		RpcServerObservationContext context = new RpcServerObservationContext(request.traceContext());
 		context.setProtocol(request.protocol());
 		RpcMethod method = null;
 		UnknownMethodException unknown = null;

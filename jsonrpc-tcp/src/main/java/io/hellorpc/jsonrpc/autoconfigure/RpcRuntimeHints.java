@@ -11,8 +11,10 @@ import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.beans.factory.FactoryBean;
 import org.springframework.beans.factory.aot.BeanFactoryInitializationAotContribution;
 import org.springframework.beans.factory.aot.BeanFactoryInitializationAotProcessor;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.MergedAnnotations;
@@ -36,7 +38,13 @@ final class RpcRuntimeHints implements BeanFactoryInitializationAotProcessor {
 	/** Registers the hints of every endpoint and {@code @RpcExchange} client bean of the factory. */
 	static void register(RuntimeHints hints, ConfigurableListableBeanFactory beanFactory) {
 		for (String name : beanFactory.getBeanDefinitionNames()) {
-			Class<?> type = beanFactory.getMergedBeanDefinition(name).getResolvableType().resolve();
+			BeanDefinition definition = beanFactory.getMergedBeanDefinition(name);
+			ResolvableType resolvable = definition.getResolvableType();
+			if (definition.hasAttribute(ImportRpcServices.GROUP_ATTRIBUTE)) {
+				// An imported client: a factory bean of the interface.
+				resolvable = resolvable.as(FactoryBean.class).getGeneric(0);
+			}
+			Class<?> type = resolvable.resolve();
 			if (type == null) {
 				continue;
 			}
@@ -44,8 +52,7 @@ final class RpcRuntimeHints implements BeanFactoryInitializationAotProcessor {
 			if (MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY).isPresent(RpcEndpoint.class)) {
 				registerEndpoint(hints, type);
 			}
-			else if (type.isInterface()
-					&& (beanFactory.getMergedBeanDefinition(name).hasAttribute(ImportRpcServices.GROUP_ATTRIBUTE) || isExchange(type))) {
+			else if (type.isInterface() && (definition.hasAttribute(ImportRpcServices.GROUP_ATTRIBUTE) || isExchange(type))) {
 				registerExchange(hints, type);
 			}
 		}
@@ -86,7 +93,8 @@ final class RpcRuntimeHints implements BeanFactoryInitializationAotProcessor {
 	private static java.lang.reflect.Type valueType(Method method, Class<?> owner) {
 		ResolvableType returned = ResolvableType.forMethodReturnType(method, owner);
 		Class<?> raw = returned.resolve();
-		return (raw != null && CompletionStage.class.isAssignableFrom(raw)) ? returned.as(CompletionStage.class).getGeneric(0).getType()
+		// The declared argument (CompletableFuture<List<Line>>: List<Line>), not as() of the supertype, whose getType() is its variable.
+		return (raw != null && CompletionStage.class.isAssignableFrom(raw)) ? returned.getGeneric(0).getType()
 				: returned.getType();
 	}
 

@@ -12,14 +12,14 @@ import org.springframework.util.unit.DataSize;
  * Where {@link RpcTemplate}s built by the auto-configured {@link RpcTemplateBuilder} call, and
  * how long they wait.
  *
- * @param host the server's host name or address
- * @param port the server's JSON-RPC port
- * @param connectTimeout how long opening the connection may take
- * @param timeout how long a call may wait for its reply, unless the call sets its own
- * @param maxMessageSize largest reply accepted; a larger one breaks the connection
- * @param ioThreads I/O threads shared by the application's templates; {@code 0} means one per CPU
- * @param protocol the dialect templates speak: {@code go} (Go's net/rpc/jsonrpc) or {@code json-rpc-2}
- * @param ssl TLS to the server, off unless {@code rpc.client.ssl.bundle} names an SSL bundle
+ * @param host The server's host name or address.
+ * @param port The server's JSON-RPC port.
+ * @param connectTimeout How long opening the connection may take.
+ * @param timeout How long a call may wait for its reply, unless the call sets its own.
+ * @param maxMessageSize Largest reply accepted; a larger one breaks the connection.
+ * @param ioThreads I/O threads shared by the application's templates; 0 means one per CPU.
+ * @param protocol The dialect templates speak: go (Go's net/rpc/jsonrpc) or json-rpc-2.
+ * @param ssl TLS to the server, off unless rpc.client.ssl.bundle names an SSL bundle.
  */
 @ConfigurationProperties("rpc.client")
 public record RpcClientProperties(@DefaultValue("localhost") String host, @DefaultValue("1337") int port,
@@ -30,11 +30,11 @@ public record RpcClientProperties(@DefaultValue("localhost") String host, @Defau
 	/**
 	 * TLS to the server.
 	 *
-	 * @param bundle the {@code spring.ssl.bundle.*} bundle whose trust store holds the CAs the
+	 * @param bundle The spring.ssl.bundle.* bundle whose trust store holds the CAs the
 	 * server's certificate must chain to, and whose key store, when it has one, holds the
-	 * certificate presented for mutual TLS; unset means plain TCP
-	 * @param serverName the name the server's certificate must hold (and the SNI sent), when not
-	 * the host called; host-name verification is always on
+	 * certificate presented for mutual TLS; unset means plain TCP.
+	 * @param serverName The name the server's certificate must hold (and the SNI sent), when not
+	 * the host called; host-name verification is always on.
 	 */
 	public record Ssl(String bundle, String serverName) {
 

@@ -4,28 +4,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotationAttributes;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.util.ClassUtils;
 
 /** Registers the client beans {@link ImportRpcServices @ImportRpcServices} asks for. */
-final class RpcServicesRegistrar implements ImportBeanDefinitionRegistrar, BeanFactoryAware {
-
-	private BeanFactory beanFactory;
-
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = beanFactory;
-	}
+final class RpcServicesRegistrar implements ImportBeanDefinitionRegistrar {
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
@@ -56,9 +48,10 @@ final class RpcServicesRegistrar implements ImportBeanDefinitionRegistrar, BeanF
 		if (registry.containsBeanDefinition(beanName)) {
 			throw new IllegalStateException("@ImportRpcServices: " + type.getName() + " is imported twice; import each interface in one group");
 		}
-		BeanFactory beans = this.beanFactory;
-		RootBeanDefinition definition = new RootBeanDefinition(type);
-		definition.setInstanceSupplier(() -> type.cast(beans.getBean(RpcClientGroups.class).client(group, type)));
+		RootBeanDefinition definition = new RootBeanDefinition(RpcClientFactoryBean.class);
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, type);
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(1, group);
+		definition.setTargetType(ResolvableType.forClassWithGenerics(RpcClientFactoryBean.class, type));
 		definition.setAttribute(ImportRpcServices.GROUP_ATTRIBUTE, group);
 		registry.registerBeanDefinition(beanName, definition);
 	}

@@ -9,29 +9,29 @@ import org.springframework.util.unit.DataSize;
 /**
  * The JSON-RPC listener: where it listens and the limits that keep one peer from hurting the others.
  *
- * @param host address to bind; {@code 0.0.0.0} listens on every interface
- * @param port TCP port to listen on; {@code 0} picks a free one (published as {@code local.rpc.port})
- * @param maxMessageSize largest message a peer may send; a larger one gets an error reply and the
- * connection is closed, and no more than this is ever buffered for it
- * @param maxConnections connections open at once; a connection past it gets an error line and is
- * closed at once
- * @param maxCallsInFlightPerConnection calls of one connection running at once; past it the
- * connection is not read until a call finishes (backpressure), no call fails
- * @param outboundHighWaterMark replies written but not yet taken by a peer, per connection, past
+ * @param host Address to bind; 0.0.0.0 listens on every interface.
+ * @param port TCP port to listen on; 0 picks a free one (published as local.rpc.port).
+ * @param maxMessageSize Largest message a peer may send; a larger one gets an error reply and the
+ * connection is closed, and no more than this is ever buffered for it.
+ * @param maxConnections Connections open at once; a connection past it gets an error line and is
+ * closed at once.
+ * @param maxCallsInFlightPerConnection Calls of one connection running at once; past it the
+ * connection is not read until a call finishes (backpressure), no call fails.
+ * @param outboundHighWaterMark Replies written but not yet taken by a peer, per connection, past
  * which the connection is no longer read (and no more of its calls start) until they drain to half
  * of it: a peer that sends calls and never reads its replies holds no more memory than this plus
- * the replies of the calls already running
- * @param idleTimeout a connection with no traffic and no call running for this long is closed,
- * which also ends connections that begin a message and never finish it
- * @param shutdownGracePeriod on stop, the listener closes at once; each connection is still read
+ * the replies of the calls already running.
+ * @param idleTimeout A connection with no traffic and no call running for this long is closed,
+ * which also ends connections that begin a message and never finish it.
+ * @param shutdownGracePeriod On stop, the listener closes at once; each connection is still read
  * until its peer pauses (at most half this period) so that calls already sent are answered, and is
- * closed once those are answered; connections still busy when the period ends are closed
- * @param ioThreads Netty event-loop threads for the connections; {@code 0} means one per CPU
- * @param callThreads where calls run: {@code task-executor} (Boot's {@code applicationTaskExecutor},
- * virtual threads where enabled), or {@code event-loop}, the connection's own I/O thread: no hand-off,
+ * closed once those are answered; connections still busy when the period ends are closed.
+ * @param ioThreads Netty event-loop threads for the connections; 0 means one per CPU.
+ * @param callThreads Where calls run: task-executor (Boot's applicationTaskExecutor,
+ * virtual threads where enabled), or event-loop, the connection's own I/O thread: no hand-off,
  * so the fastest, but only for methods that never block, since a slow call then holds up every
- * connection on that thread
- * @param ssl TLS on the listener, off unless {@code rpc.server.ssl.bundle} names an SSL bundle
+ * connection on that thread.
+ * @param ssl TLS on the listener, off unless rpc.server.ssl.bundle names an SSL bundle.
  */
 @ConfigurationProperties("rpc.server")
 public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @DefaultValue("1337") int port,
@@ -44,14 +44,14 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 	/**
 	 * TLS on the listener.
 	 *
-	 * @param bundle the {@code spring.ssl.bundle.pem.*} or {@code spring.ssl.bundle.jks.*} bundle
+	 * @param bundle The spring.ssl.bundle.pem.* or spring.ssl.bundle.jks.* bundle
 	 * holding the server's certificate and key (and, for client authentication, the trusted CAs);
-	 * when it is reloaded ({@code reload-on-update}), new connections use the new one, open ones
-	 * keep going; unset means plain TCP
-	 * @param clientAuth whether peers must present a certificate the bundle's trust store accepts:
-	 * {@code none}, {@code want} (checked when presented) or {@code need} (mutual TLS)
-	 * @param handshakeTimeout a connection that has not finished its handshake within this time is
-	 * closed
+	 * when it is reloaded (reload-on-update), new connections use the new one, open ones
+	 * keep going; unset means plain TCP.
+	 * @param clientAuth Whether peers must present a certificate the bundle's trust store accepts:
+	 * none, want (checked when presented) or need (mutual TLS).
+	 * @param handshakeTimeout A connection that has not finished its handshake within this time is
+	 * closed.
 	 */
 	public record Ssl(String bundle, @DefaultValue("none") ClientAuth clientAuth,
 			@DefaultValue("10s") Duration handshakeTimeout) {

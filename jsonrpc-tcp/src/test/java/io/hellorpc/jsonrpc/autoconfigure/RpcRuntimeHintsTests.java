@@ -9,11 +9,20 @@ import io.hellorpc.jsonrpc.server.RpcEndpoint;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.generate.ClassNameGenerator;
+import org.springframework.aot.generate.DefaultGenerationContext;
+import org.springframework.aot.generate.InMemoryGeneratedFiles;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.beans.factory.aot.BeanFactoryInitializationAotProcessor;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.context.annotation.AnnotationConfigUtils;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.aot.ApplicationContextAotGenerator;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.javapoet.ClassName;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +57,7 @@ class RpcRuntimeHintsTests {
 
 	}
 
-	/** No annotation at all: known as a client by the attribute {@code @ImportRpcServices} sets. */
+	/** No annotation at all: known as a client because {@code @ImportRpcServices} imports it. */
 	public interface ShopClient {
 
 		Receipt buy(Order order);
@@ -71,11 +80,7 @@ class RpcRuntimeHintsTests {
 	private static RuntimeHints hintsFor(Class<?>... beanTypes) {
 		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
 		for (Class<?> type : beanTypes) {
-			RootBeanDefinition definition = new RootBeanDefinition(type);
-			if (type == ShopClient.class) {
-				definition.setAttribute(ImportRpcServices.GROUP_ATTRIBUTE, "default");
-			}
-			beanFactory.registerBeanDefinition(type.getName(), definition);
+			beanFactory.registerBeanDefinition(type.getName(), new RootBeanDefinition(type));
 		}
 		RuntimeHints hints = new RuntimeHints();
 		RpcRuntimeHints.register(hints, beanFactory);
@@ -95,10 +100,33 @@ class RpcRuntimeHintsTests {
 
 	@Test
 	void exchangeInterfacesGetTheirJdkProxyAndBindingTypes() {
-		RuntimeHints hints = hintsFor(ShopClient.class, AsyncShopClient.class, NotAClient.class);
-		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(ShopClient.class)).accepts(hints);
+		RuntimeHints hints = hintsFor(AsyncShopClient.class, NotAClient.class);
 		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(AsyncShopClient.class)).accepts(hints);
 		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(NotAClient.class)).rejects(hints);
+		for (Class<?> bound : List.of(Address.class, Line.class)) {
+			assertThat(RuntimeHintsPredicates.reflection().onType(bound)).as(bound.getSimpleName()).accepts(hints);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportRpcServices(types = ShopClient.class)
+	@Import(Shop.class)
+	static class AotApp {
+
+	}
+
+	@Test
+	void anApplicationWithEndpointsAndImportedClientsIsProcessedAheadOfTimeWithTheirHints() {
+		GenericApplicationContext context = new GenericApplicationContext();
+		AnnotationConfigUtils.registerAnnotationConfigProcessors(context);
+		context.registerBean(AotApp.class);
+		DefaultGenerationContext generation = new DefaultGenerationContext(
+				new ClassNameGenerator(ClassName.get(AotApp.class)), new InMemoryGeneratedFiles());
+		// Fails for a bean Spring AOT cannot generate code for (an instance supplier, say).
+		new ApplicationContextAotGenerator().processAheadOfTime(context, generation);
+		RuntimeHints hints = generation.getRuntimeHints();
+		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(ShopClient.class)).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Shop.class, "buy")).accepts(hints);
 		for (Class<?> bound : List.of(Order.class, Address.class, Receipt.class, Line.class)) {
 			assertThat(RuntimeHintsPredicates.reflection().onType(bound)).as(bound.getSimpleName()).accepts(hints);
 		}

@@ -132,10 +132,13 @@ class RpcServerTlsTests {
 	}
 
 	@Test
-	void underWantAClientWithoutACertificateIsServed() {
+	void underWantClientsWithoutACertificateAreServedGoAndRpcTemplateAlike() {
 		try (RunningServer server = tlsServer("want", certificates.server());
 				RpcTemplate anonymous = template(server.port(), TestCertificates.bundle(null, certificates.ca()))) {
 			assertThat(hello(anonymous)).isEqualTo("Hello ciro");
+			List<String> flags = new ArrayList<>(List.of("-mode=call"));
+			flags.addAll(List.of(goClientFlags(server.port(), null)));
+			assertThat(GoPeer.run(60, flags.toArray(String[]::new))).isEqualTo(new ProcessResult(0, "Hello ciro\n", ""));
 		}
 	}
 

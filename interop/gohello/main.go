@@ -169,15 +169,12 @@ func dial(addr string) (*rpc.Client, error) {
 // prints one JSON line: connections (handshakes) measured, per second, and this process's CPU
 // per handshake. Session resumption is off, so each one is a full handshake.
 func handshakes(addr string, conns int, warmup, duration time.Duration, maxCalls int) error {
-	start := time.Now()
-	measureFrom := start.Add(warmup)
-	end := measureFrom.Add(duration)
+	window := newWindow(warmup, duration)
+	measureFrom, end := window.from, window.to
 	perWorker := maxCalls / conns
 	if perWorker < 1 {
 		perWorker = 1
 	}
-	cpuAtStart := make(chan time.Duration, 1)
-	time.AfterFunc(warmup, func() { cpuAtStart <- cpuTime() })
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	measuredCount, errs := 0, 0
@@ -212,17 +209,7 @@ func handshakes(addr string, conns int, warmup, duration time.Duration, maxCalls
 		}()
 	}
 	wg.Wait()
-	finished := time.Now()
-	measured := finished.Sub(measureFrom)
-	if finished.After(end) {
-		measured = duration
-	}
-	cpu := time.Duration(0)
-	select {
-	case c0 := <-cpuAtStart:
-		cpu = cpuTime() - c0
-	default:
-	}
+	measured, cpu := window.end()
 	perHandshake := 0.0
 	if measuredCount > 0 {
 		perHandshake = float64(cpu.Nanoseconds()) / 1000 / float64(measuredCount)
@@ -339,15 +326,12 @@ func bench(addr string, conns, inflight int, warmup, duration time.Duration, max
 		defer c.Close()
 		clients[i] = c
 	}
-	start := time.Now()
-	measureFrom := start.Add(warmup)
-	end := measureFrom.Add(duration)
+	window := newWindow(warmup, duration)
+	measureFrom, end := window.from, window.to
 	perWorker := maxCalls / (conns * inflight)
 	if perWorker < 1 {
 		perWorker = 1
 	}
-	cpuAtStart := make(chan time.Duration, 1)
-	time.AfterFunc(warmup, func() { cpuAtStart <- cpuTime() })
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var all []time.Duration
@@ -385,17 +369,7 @@ func bench(addr string, conns, inflight int, warmup, duration time.Duration, max
 		}
 	}
 	wg.Wait()
-	finished := time.Now()
-	measured := finished.Sub(measureFrom)
-	if finished.After(end) {
-		measured = duration
-	}
-	cpu := time.Duration(0)
-	select {
-	case c0 := <-cpuAtStart:
-		cpu = cpuTime() - c0
-	default: // the run ended inside the warm-up: nothing was measured
-	}
+	measured, cpu := window.end()
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
 	pct := func(p float64) float64 {
 		if len(all) == 0 {
@@ -413,6 +387,37 @@ func bench(addr string, conns, inflight int, warmup, duration time.Duration, max
 		return fmt.Errorf("%d calls failed", errs)
 	}
 	return nil
+}
+
+// window is a load run's measured time: from the end of the warm-up to the end of the duration,
+// with this process's CPU over it.
+type window struct {
+	from, to   time.Time
+	duration   time.Duration
+	cpuAtStart chan time.Duration
+}
+
+func newWindow(warmup, duration time.Duration) *window {
+	from := time.Now().Add(warmup)
+	w := &window{from: from, to: from.Add(duration), duration: duration, cpuAtStart: make(chan time.Duration, 1)}
+	time.AfterFunc(warmup, func() { w.cpuAtStart <- cpuTime() })
+	return w
+}
+
+// end returns the time measured (shorter than the duration when the run stopped early) and the
+// CPU used in it; none when the run ended inside the warm-up.
+func (w *window) end() (time.Duration, time.Duration) {
+	finished := time.Now()
+	measured := finished.Sub(w.from)
+	if finished.After(w.to) {
+		measured = w.duration
+	}
+	select {
+	case c0 := <-w.cpuAtStart:
+		return measured, cpuTime() - c0
+	default:
+		return measured, 0
+	}
 }
 
 // cpuTime is the CPU this process has used, user and system.

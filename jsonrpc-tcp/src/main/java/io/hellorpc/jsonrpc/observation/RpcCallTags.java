@@ -2,8 +2,8 @@ package io.hellorpc.jsonrpc.observation;
 
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 
-/** What both contexts know of a call: the part of an {@link RpcObservationContext} they share. */
-final class RpcCallTags {
+/** The names, dialect and error code of one observed call; read through {@link RpcObservationContext}. */
+public final class RpcCallTags {
 
 	String service = RpcObservationContext.UNKNOWN;
 
@@ -12,10 +12,5 @@ final class RpcCallTags {
 	RpcProtocol protocol = RpcProtocol.GO;
 
 	Integer errorCode;
-
-	void serviceMethod(String service, String method) {
-		this.service = service;
-		this.method = method;
-	}
 
 }

@@ -2,7 +2,6 @@ package io.hellorpc.jsonrpc.observation;
 
 import java.util.Map;
 
-import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.SenderContext;
 
@@ -20,36 +19,8 @@ public class RpcClientObservationContext extends SenderContext<Map<String, Strin
 	}
 
 	@Override
-	public String getService() {
-		return this.tags.service;
-	}
-
-	@Override
-	public String getMethod() {
-		return this.tags.method;
-	}
-
-	@Override
-	public RpcProtocol getProtocol() {
-		return this.tags.protocol;
-	}
-
-	public void setProtocol(RpcProtocol protocol) {
-		this.tags.protocol = protocol;
-	}
-
-	@Override
-	public Integer getErrorCode() {
-		return this.tags.errorCode;
-	}
-
-	@Override
-	public void setErrorCode(Integer errorCode) {
-		this.tags.errorCode = errorCode;
-	}
-
-	public void setServiceMethod(String service, String method) {
-		this.tags.serviceMethod(service, method);
+	public RpcCallTags tags() {
+		return this.tags;
 	}
 
 }

@@ -11,16 +11,38 @@ public interface RpcObservationContext {
 
 	String UNKNOWN = "UNKNOWN";
 
-	String getService();
+	/** What both sides know of the call, kept in one place. */
+	RpcCallTags tags();
 
-	String getMethod();
+	default String getService() {
+		return tags().service;
+	}
 
-	RpcProtocol getProtocol();
+	default String getMethod() {
+		return tags().method;
+	}
+
+	default RpcProtocol getProtocol() {
+		return tags().protocol;
+	}
+
+	default void setProtocol(RpcProtocol protocol) {
+		tags().protocol = protocol;
+	}
+
+	default void setServiceMethod(String service, String method) {
+		tags().service = service;
+		tags().method = method;
+	}
 
 	/** The JSON-RPC error code the call failed with, or {@code null}. */
-	Integer getErrorCode();
+	default Integer getErrorCode() {
+		return tags().errorCode;
+	}
 
-	void setErrorCode(Integer errorCode);
+	default void setErrorCode(Integer errorCode) {
+		tags().errorCode = errorCode;
+	}
 
 	/** The failure the observation recorded, or {@code null}. */
 	Throwable getError();

@@ -54,7 +54,17 @@ public final class RpcDispatcher {
 
 	/** Runs one call and encodes its reply in the call's dialect; the reply is {@code null} for a notification. */
 	public CompletableFuture<ByteBuf> dispatch(RpcRequest request, ByteBufAllocator allocator) {
-		return call(request).thenApply((outcome) -> request.notification() ? null : encode(request, outcome, allocator));
+		CompletableFuture<RpcOutcome> outcome = call(request);
+		if (outcome.isDone()) {
+			// The usual case, a method that returned its result: no dependent stage to allocate.
+			try {
+				return CompletableFuture.completedFuture(request.notification() ? null : encode(request, outcome.join(), allocator));
+			}
+			catch (RuntimeException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
+		return outcome.thenApply((done) -> request.notification() ? null : encode(request, done, allocator));
 	}
 
 	/**
@@ -105,13 +115,26 @@ public final class RpcDispatcher {
 				this.activity.notificationRun();
 			}
 		}
-		return outcome.thenApply((done) -> {
-			if (done.error() != null) {
-				context.setErrorCode(done.error().code());
+		if (outcome.isDone()) {
+			try {
+				finish(context, observation, outcome.join());
 			}
-			observation.stop();
+			catch (RuntimeException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+			return outcome;
+		}
+		return outcome.thenApply((done) -> {
+			finish(context, observation, done);
 			return done;
 		});
+	}
+
+	private static void finish(RpcServerObservationContext context, Observation observation, RpcOutcome outcome) {
+		if (outcome.error() != null) {
+			context.setErrorCode(outcome.error().code());
+		}
+		observation.stop();
 	}
 
 	private CompletableFuture<RpcOutcome> invoke(RpcRequest request, RpcMethod method, Object param,

@@ -3,6 +3,7 @@ package io.hellorpc.jsonrpc.server;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,10 +101,7 @@ public final class RpcServiceRegistry {
 	private static Map<String, RpcMethod> methodsOf(String beanName, Object bean, Class<?> type, String service,
 			JsonRpcCodec codec) {
 		Map<String, RpcMethod> methods = new LinkedHashMap<>();
-		for (Method method : type.getMethods()) {
-			if (!isCallable(method)) {
-				continue;
-			}
+		for (Method method : callableMethods(type)) {
 			String wireName = StringUtils.capitalize(method.getName());
 			Method invocable = invocable(beanName, method, bean);
 			Type parameterType = GenericTypeResolver.resolveType(method.getGenericParameterTypes()[0], type);
@@ -146,7 +144,7 @@ public final class RpcServiceRegistry {
 
 	/** The methods of an endpoint class an RPC can call, by the rules above. */
 	public static List<Method> callableMethods(Class<?> endpointClass) {
-		return java.util.Arrays.stream(endpointClass.getMethods()).filter(RpcServiceRegistry::isCallable).toList();
+		return Arrays.stream(endpointClass.getMethods()).filter(RpcServiceRegistry::isCallable).toList();
 	}
 
 	private static boolean isCallable(Method method) {

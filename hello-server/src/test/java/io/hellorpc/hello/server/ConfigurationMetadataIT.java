@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.hellorpc.jsonrpc.client.RpcClientProperties;
 import io.hellorpc.jsonrpc.server.RpcServerProperties;
@@ -32,16 +35,18 @@ class ConfigurationMetadataIT {
 
 	private static final Path SERVER_JAR = Path.of("target", "hello-server.jar");
 
+	private static final Path README = Path.of("..", "README.md");
+
+	/** A row of the README's property tables: {@code | `rpc.x.y` | `default` | meaning |} (the default may be empty). */
+	private static final Pattern README_ROW = Pattern.compile("(?m)^\\| `(rpc\\.(?:server|client)\\.[a-z.-]+)` \\| (?:`([^`]*)`)? *\\|");
+
 	@Test
 	void theLibraryJarDescribesEveryRpcPropertyWithItsDefault() throws IOException {
 		Map<String, JsonNode> described = new HashMap<>();
 		for (JsonNode property : JsonMapper.builder().build().readTree(metadataOfTheLibraryJar()).get("properties")) {
 			described.put(property.get("name").asString(), property);
 		}
-		Map<String, String> bound = new LinkedHashMap<>();
-		collect("rpc.server", RpcServerProperties.class, bound);
-		collect("rpc.client", RpcClientProperties.class, bound);
-		bound.put("rpc.server.enabled", "true");
+		Map<String, String> bound = boundProperties();
 
 		assertThat(described.keySet().stream().filter((name) -> name.startsWith("rpc."))).containsExactlyInAnyOrderElementsOf(bound.keySet());
 		bound.forEach((name, defaultValue) -> {
@@ -51,6 +56,29 @@ class ConfigurationMetadataIT {
 				assertThat(property.path("defaultValue").asString()).as("default of " + name).isEqualToIgnoringCase(defaultValue);
 			}
 		});
+	}
+
+	@Test
+	void theReadmeTablesListEveryRpcPropertyWithTheDefaultTheCodeBinds() throws IOException {
+		Map<String, String> bound = boundProperties();
+		Map<String, String> documented = new LinkedHashMap<>();
+		Matcher row = README_ROW.matcher(Files.readString(README));
+		while (row.find()) {
+			assertThat(documented.put(row.group(1), row.group(2))).as("README rows for " + row.group(1)).isNull();
+		}
+
+		assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(bound.keySet());
+		bound.forEach((name, defaultValue) -> assertThat(documented.get(name)).as("README's default of " + name)
+			.isEqualToIgnoringCase(defaultValue));
+	}
+
+	/** Every {@code rpc.*} property the code binds, with the default it binds when unset ({@code null}: none). */
+	private static Map<String, String> boundProperties() {
+		Map<String, String> bound = new LinkedHashMap<>();
+		bound.put("rpc.server.enabled", "true");
+		collect("rpc.server", RpcServerProperties.class, bound);
+		collect("rpc.client", RpcClientProperties.class, bound);
+		return bound;
 	}
 
 	/** Every leaf property of a properties record, kebab-cased, with its {@code @DefaultValue} if any. */

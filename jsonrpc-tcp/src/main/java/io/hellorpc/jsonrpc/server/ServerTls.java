@@ -1,9 +1,19 @@
 package io.hellorpc.jsonrpc.server;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.concurrent.atomic.AtomicReference;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509KeyManager;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
@@ -82,6 +92,7 @@ final class ServerTls {
 					+ this.ssl.clientAuth().name().toLowerCase(java.util.Locale.ROOT)
 					+ " needs the CAs that sign client certificates");
 		}
+		checkKeysMatchCertificates(name, bundle);
 		SslOptions options = bundle.getOptions();
 		SslContextBuilder builder = SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory())
 			.trustManager(bundle.getManagers().getTrustManagerFactory())
@@ -101,6 +112,61 @@ final class ServerTls {
 		}
 		catch (SSLException ex) {
 			throw new IllegalStateException(name + " cannot make a TLS server context: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The JDK builds a context from a key that is not the certificate's and fails every handshake
+	 * later; a reload must see that now, to keep the previous bundle.
+	 */
+	private static void checkKeysMatchCertificates(String name, SslBundle bundle) {
+		try {
+			KeyStore store = bundle.getStores().getKeyStore();
+			for (KeyManager manager : bundle.getManagers().getKeyManagerFactory().getKeyManagers()) {
+				if (manager instanceof X509KeyManager keys) {
+					for (String alias : Collections.list(store.aliases())) {
+						PrivateKey key = keys.getPrivateKey(alias);
+						X509Certificate[] chain = keys.getCertificateChain(alias);
+						if (key != null && chain != null && chain.length > 0 && !signsFor(key, chain[0].getPublicKey())) {
+							throw new IllegalStateException(name + ": the private key of '" + alias
+									+ "' does not match its certificate " + chain[0].getSubjectX500Principal().getName());
+						}
+					}
+				}
+			}
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(name + ": cannot read its key store: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Whether what {@code key} signs {@code certified} verifies; {@code true} for key types this cannot test. */
+	private static boolean signsFor(PrivateKey key, PublicKey certified) {
+		String algorithm = switch (key.getAlgorithm()) {
+			case "EC" -> "SHA256withECDSA";
+			case "RSA" -> "SHA256withRSA";
+			case "EdDSA", "Ed25519", "Ed448" -> key.getAlgorithm();
+			default -> null;
+		};
+		if (algorithm == null) {
+			return true;
+		}
+		byte[] probe = "hello-rpc key check".getBytes(StandardCharsets.US_ASCII);
+		try {
+			Signature signer = Signature.getInstance(algorithm);
+			signer.initSign(key);
+			signer.update(probe);
+			byte[] signature = signer.sign();
+			Signature verifier = Signature.getInstance(algorithm);
+			verifier.initVerify(certified);
+			verifier.update(probe);
+			return verifier.verify(signature);
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			return true;
+		}
+		catch (GeneralSecurityException ex) {
+			return false;
 		}
 	}
 

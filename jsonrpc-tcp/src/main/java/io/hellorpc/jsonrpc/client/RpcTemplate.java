@@ -288,7 +288,8 @@ public class RpcTemplate implements AutoCloseable {
 			.start();
 	}
 
-	private <T> T result(String method, RpcResponse response, JavaType resultType) {
+	/** The call's outcome from its reply: the result converted, or a typed failure (package-private for the fuzz target). */
+	<T> T result(String method, RpcResponse response, JavaType resultType) {
 		if (response.error() != null) {
 			throw new RpcRemoteException(method, response.error(), response.code(), this.codec.plain(response.data()));
 		}

@@ -8,6 +8,7 @@ import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcId;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
@@ -18,9 +19,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 /**
  * Sets up each accepted connection, or refuses it when {@code max-connections} are open. The
  * pipeline, in the order bytes travel: TLS (when on) and its watcher, idle timer, flush
- * coalescing, framing (bounded), calls.
+ * coalescing, framing (bounded), calls. Any {@link Channel} gets that pipeline (the fuzz tests
+ * feed it through an embedded one); the customizers see the accepted {@link SocketChannel}s.
  */
-final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
+final class RpcServerInitializer extends ChannelInitializer<Channel> {
 
 	/** Flushes that may be put off while replies keep coming, before one is forced. */
 	private static final int FLUSHES_TO_COALESCE = 64;
@@ -56,7 +58,7 @@ final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
 	}
 
 	@Override
-	protected void initChannel(SocketChannel channel) {
+	protected void initChannel(Channel channel) {
 		boolean admitted = this.activity.connectionOpened(this.properties.maxConnections());
 		channel.closeFuture().addListener((future) -> this.activity.connectionClosed());
 		if (this.tls != null) {
@@ -81,7 +83,9 @@ final class RpcServerInitializer extends ChannelInitializer<SocketChannel> {
 			.addLast("calls", new RpcConnectionHandler(this.codec, this.dispatcher, this.executor, this.activity,
 					this.properties.maxCallsInFlightPerConnection(), maxMessageSize,
 					this.properties.shutdownGracePeriod().toMillis() / 2));
-		this.customizers.forEach((customizer) -> customizer.customize(channel));
+		if (channel instanceof SocketChannel connection) {
+			this.customizers.forEach((customizer) -> customizer.customize(connection));
+		}
 	}
 
 }

@@ -1,36 +1,93 @@
 package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 
 import io.hellorpc.jsonrpc.protocol.GoJson;
 import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.MalformedMessageException;
 import io.hellorpc.jsonrpc.protocol.RpcId;
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.hellorpc.jsonrpc.protocol.RpcResponse;
 import io.hellorpc.jsonrpc.support.TrackingAllocator;
+import io.hellorpc.jsonrpc.support.WireModel;
+import io.hellorpc.jsonrpc.support.WireModel.Frame;
+import io.hellorpc.jsonrpc.support.WireModel.Frames;
+import io.hellorpc.jsonrpc.support.WireModel.Stop;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.JavaType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bytes from a server through the client's real reply pipeline (bounded framing, the connection),
- * with one call waiting, then every promise checked: the call is answered with its own id, failed
- * with a connection error that the bytes explain (malformed, too large), or still waiting; no
- * other failure of our own code; no buffer leaked; nothing left of a settled call. Used by the
- * fuzz test, and by a test that plants bugs to prove these checks can fail.
+ * Bytes from a server through the client's real reply pipeline (bounded framing, the connection,
+ * the pending calls) with {@value #CALLS} calls waiting, then the connection closed, and every
+ * promise checked against what the bytes say (worked out independently, by the protocol): a call
+ * whose reply came (the first with its raw id, before any bad input) is settled by it, its
+ * result converted by the template's own conversion into a {@link Reply}, or failed with the
+ * remote error, or with an {@link RpcException} when the result does not convert; bad input fails
+ * every waiting call with an {@link RpcConnectionException}; a call with no reply still waits
+ * until the close, which fails it. Every call ends settled, with a value or one of our typed
+ * exceptions and nothing else; no buffer is leaked. Used by the fuzz test, and by tests that
+ * plant bugs to prove these checks can fail.
  */
 final class ClientReplyHarness {
 
 	static final int MAX_MESSAGE = 4096;
 
+	static final int CALLS = 3;
+
+	private static final int SAFE_DEPTH = 400;
+
 	private static final JsonRpcCodec codec = new JsonRpcCodec(GoJson.mapper());
+
+	/** Used for its result conversion only: it never connects. */
+	private static final RpcTemplate template = new RpcTemplate(null, new PendingCalls(), codec, Duration.ofMinutes(1),
+			RpcProtocol.GO, ObservationRegistry.NOOP, Runnable::run, null);
+
+	private static final JavaType REPLY = codec.type(Reply.class);
+
+	/** What the calls answer: text, a nested record and a list of them, so that conversion can fail in many ways. */
+	record Reply(String message, Detail detail, List<Detail> items) {
+	}
+
+	record Detail(int count, boolean ok) {
+	}
+
+	/** How a call must end, as the bytes say. */
+	enum Due {
+
+		/** Its reply came: a result (converted or failing to convert) or null. */
+		RESULT,
+
+		/** Its reply came with an error. */
+		REMOTE_ERROR,
+
+		/** Bad input before its reply: failed with the connection. */
+		BROKEN,
+
+		/** No reply: waits until the connection closes. */
+		WAITING,
+
+		/** Past what the oracle can judge: any typed outcome. */
+		ANY
+
+	}
 
 	private final ChannelHandler[] between;
 
@@ -47,57 +104,186 @@ final class ClientReplyHarness {
 		return new ClientReplyHarness(between);
 	}
 
-	void check(byte[] input) {
+	/** Sends the input, then closes the connection; returns how each call ended (for the tests). */
+	List<Object> check(byte[] input) {
 		PendingCalls calls = new PendingCalls();
 		RpcClientConnection connection = new RpcClientConnection(codec, "fuzz:1", calls);
 		TrackingAllocator allocator = new TrackingAllocator();
 		EmbeddedChannel channel = new EmbeddedChannel();
 		channel.config().setAllocator(allocator);
 		channel.pipeline().addLast(new JsonFrameDecoder(MAX_MESSAGE)).addLast(this.between).addLast(connection);
-		CompletableFuture<RpcResponse> reply = new CompletableFuture<>();
-		PendingCall call = PendingCall.async(0, "Handler.Execute", codec.encodeRequest(RpcId.of(0), "Handler.Execute", "x"), false,
-				System.nanoTime() + Duration.ofMinutes(1).toNanos(), 60_000, "fuzz:1", Runnable::run, reply);
-		calls.add(call);
-		connection.send(call);
+		List<CompletableFuture<Reply>> results = new ArrayList<>();
+		for (int id = 0; id < CALLS; id++) {
+			String method = "Handler.Execute";
+			CompletableFuture<RpcResponse> reply = new CompletableFuture<>();
+			PendingCall call = PendingCall.async(id, method, codec.encodeRequest(RpcId.of(id), method, "x"), false,
+					System.nanoTime() + Duration.ofMinutes(1).toNanos(), 60_000, "fuzz:1", Runnable::run, reply);
+			calls.add(call);
+			connection.send(call);
+			// As the template's async call does: its reply converted into the caller's type.
+			results.add(reply.thenApply((response) -> template.<Reply>result(method, response, REPLY)));
+		}
 		channel.runPendingTasks();
 		channel.releaseOutbound();
+
+		Due[] due = oracle(input);
 		ByteBuf bytes = Unpooled.wrappedBuffer(input);
 		channel.writeInbound(bytes);
 		channel.runPendingTasks();
 		channel.checkException();
+		for (int id = 0; id < CALLS; id++) {
+			CompletableFuture<Reply> result = results.get(id);
+			String call = "call " + id + " (due " + due[id] + ")";
+			switch (due[id]) {
+				case RESULT -> {
+					assertThat(result).as(call + " settled by its reply").isDone();
+					if (result.isCompletedExceptionally()) {
+						assertThat(failure(result)).as(call + " settled by its reply: a result that does not convert")
+							.isExactlyInstanceOf(RpcException.class)
+							.hasCauseInstanceOf(JacksonException.class);
+					}
+				}
+				case REMOTE_ERROR -> assertThat(failure(result)).as(call + " failed by its error reply")
+					.isInstanceOf(RpcRemoteException.class);
+				case BROKEN -> {
+					Throwable failure = failure(result);
+					assertThat(failure).as(call + " failed by bad input").isInstanceOf(RpcConnectionException.class);
+					Throwable why = failure.getCause();
+					assertThat(why instanceof MalformedMessageException || (why instanceof DecoderException && why.getCause() == null))
+						.as(call + " failed by what the bytes do not explain: " + why).isTrue();
+				}
+				case WAITING -> assertThat(result).as(call + " still waiting for its reply").isNotDone();
+				case ANY -> {
+				}
+			}
+		}
 
-		if (reply.isCompletedExceptionally()) {
-			Throwable failure = cause(reply);
-			assertThat(failure).as("how the call failed").isInstanceOf(RpcConnectionException.class);
-			Throwable why = failure.getCause();
-			assertThat(why == null || why instanceof MalformedMessageException
-					|| (why instanceof DecoderException && why.getCause() == null))
-				.as("a failure the bytes do not explain: " + why).isTrue();
+		// The server goes away: no call may be left waiting.
+		channel.close();
+		channel.runPendingTasks();
+		List<Object> outcomes = new ArrayList<>();
+		for (int id = 0; id < CALLS; id++) {
+			CompletableFuture<Reply> result = results.get(id);
+			assertThat(result).as("call " + id + " settled after the close").isDone();
+			if (result.isCompletedExceptionally()) {
+				Throwable failure = failure(result);
+				assertThat(failure).as("how call " + id + " failed").isInstanceOf(RpcException.class);
+				if (due[id] == Due.WAITING) {
+					assertThat(failure).as("call " + id + " failed by the close").isInstanceOf(RpcConnectionException.class);
+				}
+				outcomes.add(failure.getClass().getSimpleName());
+			}
+			else {
+				outcomes.add(result.join());
+			}
 		}
-		else if (reply.isDone()) {
-			assertThat(reply.join().id().json()).isEqualTo("0");
-		}
-		if (reply.isDone()) {
-			assertThat(calls.size()).as("calls left pending after being settled").isZero();
-		}
+		assertThat(calls.size()).as("calls left pending after being settled").isZero();
 		channel.finishAndReleaseAll();
 		if (input.length > 0) {
 			assertThat(bytes.refCnt()).as("input buffer not released").isZero();
 		}
 		assertThat(allocator.unreleased()).as("buffers leaked").isZero();
+		return outcomes;
 	}
 
-	private static Throwable cause(CompletableFuture<?> future) {
+	/** How each call must end, from the bytes read as the protocol defines them. */
+	static Due[] oracle(byte[] input) {
+		Due[] due = new Due[CALLS];
+		java.util.Arrays.fill(due, Due.WAITING);
+		Frames frames = WireModel.frames(input, MAX_MESSAGE);
+		for (Frame frame : frames.frames()) {
+			if (WireModel.depth(frame.text()) > SAFE_DEPTH) {
+				return settleWaiting(due, Due.ANY);
+			}
+			Map<String, Due> replies;
+			try {
+				replies = replies(frame.text());
+			}
+			catch (StreamConstraintsException ex) {
+				return settleWaiting(due, Due.ANY);
+			}
+			catch (JacksonException | IllegalArgumentException ex) {
+				return settleWaiting(due, Due.BROKEN);
+			}
+			for (int id = 0; id < CALLS; id++) {
+				Due reply = replies.get(Integer.toString(id));
+				if (reply != null && due[id] == Due.WAITING) {
+					due[id] = reply;
+				}
+			}
+		}
+		return (frames.stop() == Stop.END) ? due : settleWaiting(due, Due.BROKEN);
+	}
+
+	private static Due[] settleWaiting(Due[] due, Due how) {
+		for (int id = 0; id < CALLS; id++) {
+			if (due[id] == Due.WAITING) {
+				due[id] = how;
+			}
+		}
+		return due;
+	}
+
+	/**
+	 * The replies in one message (an object, or an array of objects), by raw id, the first of an
+	 * id winning; throws {@link IllegalArgumentException} for what is no reply.
+	 */
+	private static Map<String, Due> replies(String text) {
+		Map<String, Due> replies = new HashMap<>();
+		try (JsonParser parser = WireModel.parser(text)) {
+			if (parser.nextToken() == JsonToken.START_OBJECT) {
+				reply(parser, text, replies);
+			}
+			else {
+				JsonToken token;
+				while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+					if (token != JsonToken.START_OBJECT) {
+						throw new IllegalArgumentException("a batch reply holds objects only");
+					}
+					reply(parser, text, replies);
+				}
+			}
+			if (parser.nextToken() != null) {
+				throw new IllegalArgumentException("more after the message");
+			}
+		}
+		return replies;
+	}
+
+	/** One reply object, keys matched ignoring case, the last of each counting (a null error resets nothing). */
+	private static void reply(JsonParser parser, String text, Map<String, Due> replies) {
+		String id = "null";
+		boolean error = false;
+		String key;
+		while ((key = parser.nextName()) != null) {
+			JsonToken value = parser.nextToken();
+			if ("id".equalsIgnoreCase(key)) {
+				id = WireModel.rawValue(parser, text);
+			}
+			else if ("error".equalsIgnoreCase(key)) {
+				if (value == JsonToken.VALUE_STRING || value == JsonToken.START_OBJECT) {
+					error = true;
+				}
+				else if (value != JsonToken.VALUE_NULL) {
+					throw new IllegalArgumentException("an error that is no string");
+				}
+				parser.skipChildren();
+			}
+			else {
+				parser.skipChildren();
+			}
+		}
+		replies.putIfAbsent(id, error ? Due.REMOTE_ERROR : Due.RESULT);
+	}
+
+	private static Throwable failure(CompletableFuture<?> future) {
+		assertThat(future).isCompletedExceptionally();
 		try {
-			future.get();
+			future.join();
 			throw new IllegalStateException("not failed");
 		}
-		catch (ExecutionException ex) {
+		catch (CompletionException ex) {
 			return ex.getCause();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
 		}
 	}
 

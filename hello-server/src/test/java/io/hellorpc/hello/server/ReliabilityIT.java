@@ -3,17 +3,23 @@ package io.hellorpc.hello.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,61 +67,68 @@ class ReliabilityIT {
 	}
 
 	@Test
-	void soakKeepsEveryGoodReplyRightAndMemoryAndDescriptorsBounded() throws Exception {
+	void soakKeepsEveryGoodReplyRightAnswersAndClosesEveryBadMessageClosesIdleConnectionsAndLeaksNothing() throws Exception {
 		Duration duration = FULL ? Duration.ofMinutes(5) : Duration.ofSeconds(6);
-		try (ServerProcess server = start()) {
+		// The full run keeps the default 60 s; the short one closes idle connections well inside its 6 s.
+		String idleTimeout = FULL ? "60s" : "2s";
+		try (ServerProcess server = start("--rpc.server.idle-timeout=" + idleTimeout)) {
 			int port = server.awaitRpcPort();
-			long descriptorsBefore = descriptorsAfterOneOfEach(server, port);
-			AtomicBoolean running = new AtomicBoolean(true);
-			AtomicLong good = new AtomicLong();
-			AtomicLong wrong = new AtomicLong();
-			AtomicLong rejected = new AtomicLong();
-			ExecutorService load = Executors.newCachedThreadPool();
-			List<Future<?>> workers = new ArrayList<>();
-			for (int c = 0; c < 32; c++) {
-				int connection = c;
-				workers.add(load.submit(() -> goodCalls(port, connection, running, good, wrong)));
-			}
-			workers.add(load.submit(() -> badInput(port, running, rejected, "{\"method\": }")));
-			workers.add(load.submit(() -> badInput(port, running, rejected,
-					"{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"" + "x".repeat(1_100_000) + "\"}],\"id\":1}")));
+			int actuator = actuatorPort(server);
+			// The baseline, taken as the end is: each kind of traffic seen once, no connection open, a full GC.
+			warmUpWithOneOfEach(port);
+			awaitNoConnectionSockets(server.pid());
+			long descriptorsBefore = openDescriptors(server.pid());
+			long rejectedBefore = sum(get(actuator, "/actuator/prometheus"), "rpc_server_messages_rejected_total{");
+			long heapBefore = heapAfterFullGc(server.pid());
+
+			SoakLoad load = SoakLoad.start(port);
 			List<RawConnection> idle = new ArrayList<>();
 			for (int i = 0; i < 16; i++) {
 				idle.add(new RawConnection(port).send((i % 2 == 0) ? "" : "{\"method\":\"Handler.Exe"));
 			}
-
 			// How long the soak runs (a load duration, not a wait for an outcome): what it asserts is
-			// counted (calls right, wrong, rejected; heap and descriptors), never timed.
-			Thread.sleep(Math.min(duration.toMillis() / 3, 20_000));
-			long heapAfterWarmUp = heapAfterFullGc(server.pid());
+			// counted (calls right, wrong, bad messages answered; heap and descriptors), never timed.
+			Thread.sleep(duration.toMillis() / 2);
 			long descriptorsDuring = openDescriptors(server.pid());
-			Thread.sleep(duration.toMillis() - Math.min(duration.toMillis() / 3, 20_000));
-			running.set(false);
-			for (Future<?> worker : workers) {
-				worker.get();
-			}
-			load.shutdown();
+			Thread.sleep(duration.toMillis() - duration.toMillis() / 2);
+			load.stop();
+			// The test sends nothing more on the idle connections: each is read until the server ends it.
+			List<String> idleFates = idle.stream().map(ReliabilityIT::fate).toList();
 			idle.forEach(RawConnection::close);
-			long heapAtEnd = heapAfterFullGc(server.pid());
-			// The JVM may open a jar or two lazily for classes first needed under load.
-			await().atMost(Duration.ofSeconds(10)).until(() -> openDescriptors(server.pid()) <= descriptorsBefore + 2);
-			long descriptorsAtEnd = openDescriptors(server.pid());
 
-			System.out.printf("soak %s: %d good calls, %d wrong or lost, %d bad messages rejected; heap after full GC "
-					+ "%d KB after warm-up, %d KB at the end (%+.1f%%); descriptors %d before, %d during, %d after%n",
-					duration, good.get(), wrong.get(), rejected.get(), heapAfterWarmUp, heapAtEnd,
-					100.0 * (heapAtEnd - heapAfterWarmUp) / heapAfterWarmUp, descriptorsBefore, descriptorsDuring,
-					descriptorsAtEnd);
-			assertThat(wrong.get()).isZero();
-			assertThat(good.get()).isPositive();
-			assertThat(rejected.get()).isPositive();
-			// Within 10 %, with 2 MB of slack for the short CI run's smaller heaps.
-			assertThat(heapAtEnd).isLessThanOrEqualTo((long) (heapAfterWarmUp * 1.10) + (FULL ? 0 : 2048));
+			awaitNoConnectionSockets(server.pid());
+			long heapAtEnd = heapAfterFullGc(server.pid());
+			long descriptorsAtEnd = openDescriptors(server.pid());
+			String metrics = get(actuator, "/actuator/prometheus");
+			long rejectedByServer = sum(metrics, "rpc_server_messages_rejected_total{") - rejectedBefore;
+			long idleClosed = sum(metrics, "rpc_server_connections_idle_closed_total{");
+
+			System.out.printf("soak %s: %d good calls, %d wrong or lost; %d bad messages: %s, %d rejected by the server; "
+					+ "16 idle connections (idle-timeout %s): %s, %d idle-closed by the server; heap after full GC %d KB "
+					+ "before, %d KB at the end; descriptors %d before, %d during, %d after%n", duration, load.good.get(),
+					load.wrong.get(), load.bad(), load.badOutcomes, rejectedByServer, idleTimeout,
+					idleFates.stream().distinct().toList(), idleClosed, heapBefore, heapAtEnd, descriptorsBefore,
+					descriptorsDuring, descriptorsAtEnd);
+			assertThat(load.wrong.get()).isZero();
+			assertThat(load.good.get()).isPositive();
+			// Every bad message got its error line and then the close, and no other outcome.
+			assertThat(load.bad()).isPositive();
+			assertThat(load.badOutcomes).as("bad messages by outcome").containsOnlyKeys(ANSWERED_AND_CLOSED);
+			assertThat(rejectedByServer).as("bad messages the server counted").isEqualTo(load.bad());
+			assertThat(idleFates).as("the idle and half-sent connections").containsOnly(CLOSED_WITHOUT_A_REPLY);
+			assertThat(idleClosed).as("connections closed at the idle timeout").isEqualTo(16);
+			// Descriptors: no connection's socket is left (awaited above); other files (a jar the JVM opens
+			// lazily) barely move.
+			assertThat(descriptorsAtEnd).isLessThanOrEqualTo(descriptorsBefore + 2);
+			// Heap: the same idle state after a full GC as before; the soak's connections and calls leave
+			// nothing behind.
+			assertThat(heapAtEnd).as("heap KB after a full GC at the end, against %d KB before", heapBefore)
+				.isLessThanOrEqualTo(heapBefore + HEAP_SLACK_KB);
 		}
 	}
 
 	@Test
-	void sigtermUnderLoadAnswersEveryCallSentBeforeItAndExitsZeroWithinTheGracePeriod() throws Exception {
+	void sigtermUnderLoadAnswersEveryCallSentBeforeItCutsNoReplyAndExitsZeroWithinTheGracePeriod() throws Exception {
 		Duration loadTime = FULL ? Duration.ofSeconds(10) : Duration.ofSeconds(1);
 		try (ServerProcess server = start()) {
 			int port = server.awaitRpcPort();
@@ -122,26 +136,60 @@ class ReliabilityIT {
 			for (int i = 0; i < 32; i++) {
 				connections.add(new PipelinedConnection(port, 4));
 			}
-			// How long load runs before the SIGTERM; every call sent before it must be answered, however
-			// many that is on this machine.
+			// Every connection has calls answered before the SIGTERM, however slow the machine; then load
+			// runs for this long (a load duration, not a wait for an outcome).
+			await().atMost(Duration.ofSeconds(60)).until(() -> connections.stream().allMatch((c) -> c.answered() > 0));
 			Thread.sleep(loadTime.toMillis());
 			long sigterm = System.nanoTime();
-			int exitCode = server.terminate(Duration.ofSeconds(20));
+			// Generous: only a hung server comes near it. That the stop kept within the grace period is
+			// proven by the server's own log below, not by a clock.
+			int exitCode = server.terminate(Duration.ofSeconds(60));
 			long stopped = System.nanoTime();
+			assertThat(exitCode).isZero();
+			// Within the grace period: the drain ended by itself (no "grace period ... is over" warning), and
+			// the listener logged its stop.
+			assertThat(server.output()).doesNotContain("grace period of")
+				.containsPattern("JSON-RPC server on \\S*127\\.0\\.0\\.1:" + port + " stopped");
 			long sentBefore = 0;
 			long answered = 0;
+			long truncated = 0;
 			for (PipelinedConnection connection : connections) {
 				connection.awaitEnd();
-				assertThat(connection.truncated()).as("a reply cut short").isFalse();
+				assertThat(connection.sentBefore(sigterm)).as("calls sent before SIGTERM on a connection").isPositive();
 				assertThat(connection.wrong()).as("a reply that does not match its call").isZero();
 				assertThat(connection.unansweredSentBefore(sigterm)).as("calls sent before SIGTERM left unanswered").isEmpty();
 				sentBefore += connection.sentBefore(sigterm);
 				answered += connection.answered();
+				truncated += connection.truncated() ? 1 : 0;
 			}
 			System.out.printf("stop under 32 x 4 load after %s: %d calls sent before SIGTERM, all answered; %d answered in all; "
-					+ "exit %d after %d ms%n", loadTime, sentBefore, answered, exitCode, (stopped - sigterm) / 1_000_000);
-			assertThat(exitCode).isZero();
-			assertThat(Duration.ofNanos(stopped - sigterm)).isLessThan(Duration.ofSeconds(10));
+					+ "%d replies cut short; exit %d after %d ms%n", loadTime, sentBefore, answered, truncated, exitCode,
+					(stopped - sigterm) / 1_000_000);
+			assertThat(truncated).as("connections whose stream ended inside a reply (end of stream or reset)").isZero();
+		}
+	}
+
+	@Test
+	void withSixtyFourMegabytesOfHeapTheServerStaysUnderThreeHundredMegabytesResidentUnderLoad() throws Exception {
+		Duration duration = FULL ? Duration.ofSeconds(60) : Duration.ofSeconds(6);
+		try (ServerProcess server = ServerProcess.start(Jdks.defaultLauncher(), List.of("-Xmx64m"), JAR,
+				"--rpc.server.host=127.0.0.1", "--rpc.server.port=0", "--server.address=127.0.0.1", "--server.port=0")) {
+			int port = server.awaitRpcPort();
+			long residentAtStart = residentKb(server.pid(), "VmRSS");
+			SoakLoad load = SoakLoad.start(port);
+			// The soak's traffic for this long (a load duration): what is asserted is the peak, which the
+			// kernel keeps (VmHWM), not a sample that could miss it.
+			Thread.sleep(duration.toMillis());
+			long residentUnderLoad = residentKb(server.pid(), "VmRSS");
+			load.stop();
+			long peak = residentKb(server.pid(), "VmHWM");
+			System.out.printf("-Xmx64m under the soak's load for %s: %d good calls, %d bad messages; resident %d KB at "
+					+ "start, %d KB under load, peak %d KB%n", duration, load.good.get(), load.bad(), residentAtStart,
+					residentUnderLoad, peak);
+			assertThat(load.wrong.get()).isZero();
+			assertThat(load.good.get()).isPositive();
+			assertThat(load.badOutcomes).containsOnlyKeys(ANSWERED_AND_CLOSED);
+			assertThat(peak).as("peak resident KB (VmHWM)").isLessThan(RESIDENT_BOUND_KB);
 		}
 	}
 
@@ -218,6 +266,82 @@ class ReliabilityIT {
 		}
 	}
 
+	private static final String ANSWERED_AND_CLOSED = "answered with its error, then closed";
+
+	private static final String CLOSED_WITHOUT_A_REPLY = "closed by the server without a reply";
+
+	/** What the heap may grow by between two idle states after a full GC (lazily warmed caches). */
+	private static final long HEAP_SLACK_KB = 2048;
+
+	/**
+	 * The bound on the -Xmx64m server's peak resident memory: about 180 MB at start on JDK 17 (heap,
+	 * metaspace, code cache, thread stacks), about 200 MB at the scaled-down soak's peak, 264 MB
+	 * measured with peers that never read ({@code bench/never-reading-peer.sh}).
+	 */
+	private static final long RESIDENT_BOUND_KB = 300 * 1024;
+
+	private static final String MALFORMED = "{\"method\": }";
+
+	private static final String OVERSIZE = "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\""
+			+ "x".repeat(1_100_000) + "\"}],\"id\":1}";
+
+	private static final String ERROR_REPLY = "{\"id\":null,\"result\":null,\"error\":\"";
+
+	private static final String MALFORMED_ERROR = ERROR_REPLY + "jsonrpc: malformed message: ";
+
+	private static final String TOO_LARGE_ERROR = ERROR_REPLY
+			+ "jsonrpc: message too large: the limit is 1048576 bytes (rpc.server.max-message-size)\"}";
+
+	private static boolean isMalformedError(String reply) {
+		return reply.startsWith(MALFORMED_ERROR) && reply.endsWith("\"}");
+	}
+
+	/**
+	 * The soak's traffic: 32 connections of good calls (one in ten an empty name), and a malformed
+	 * and a 1.1 MB message each sent over and over, each time on a new connection.
+	 */
+	private static final class SoakLoad {
+
+		final AtomicBoolean running = new AtomicBoolean(true);
+
+		final AtomicLong good = new AtomicLong();
+
+		final AtomicLong wrong = new AtomicLong();
+
+		/** Each bad message's outcome, counted: {@link #ANSWERED_AND_CLOSED} is the only right one. */
+		final Map<String, AtomicLong> badOutcomes = new ConcurrentHashMap<>();
+
+		final ExecutorService threads = Executors.newCachedThreadPool();
+
+		final List<Future<?>> workers = new ArrayList<>();
+
+		static SoakLoad start(int port) {
+			SoakLoad load = new SoakLoad();
+			for (int c = 0; c < 32; c++) {
+				int connection = c;
+				load.workers.add(load.threads.submit(() -> goodCalls(port, connection, load.running, load.good, load.wrong)));
+			}
+			load.workers.add(load.threads
+				.submit(() -> badInput(port, load.running, load.badOutcomes, MALFORMED, ReliabilityIT::isMalformedError)));
+			load.workers.add(load.threads
+				.submit(() -> badInput(port, load.running, load.badOutcomes, OVERSIZE, TOO_LARGE_ERROR::equals)));
+			return load;
+		}
+
+		void stop() throws Exception {
+			this.running.set(false);
+			for (Future<?> worker : this.workers) {
+				worker.get();
+			}
+			this.threads.shutdown();
+		}
+
+		long bad() {
+			return this.badOutcomes.values().stream().mapToLong(AtomicLong::get).sum();
+		}
+
+	}
+
 	/** 32 connections' worth of a loop: good calls with their own names, one in ten with an empty name. */
 	private static Void goodCalls(int port, int connection, AtomicBoolean running, AtomicLong good, AtomicLong wrong) {
 		try (RpcTemplate rpc = new RpcTemplateBuilder().address("127.0.0.1", port).build()) {
@@ -238,42 +362,143 @@ class ReliabilityIT {
 		return null;
 	}
 
-	/** A connection per bad message: each must get the error line (id null) and be closed. */
-	private static Void badInput(int port, AtomicBoolean running, AtomicLong rejected, String message) {
+	/** A connection per bad message, each one's outcome counted. */
+	private static Void badInput(int port, AtomicBoolean running, Map<String, AtomicLong> outcomes, String message,
+			Predicate<String> rightError) {
 		while (running.get()) {
-			if (rejectedAndClosed(port, message)) {
-				rejected.incrementAndGet();
-			}
+			outcomes.computeIfAbsent(badMessageOutcome(port, message, rightError), (key) -> new AtomicLong())
+				.incrementAndGet();
 		}
 		return null;
 	}
 
-	private static boolean rejectedAndClosed(int port, String message) {
-		try (RawConnection connection = new RawConnection(port)) {
-			connection.send(message);
-			String reply = connection.readLine();
-			return reply != null && reply.startsWith("{\"id\":null,\"result\":null,\"error\":\"jsonrpc: ")
-					&& connection.isClosedByServer();
+	/**
+	 * What became of one bad message on its own connection: {@link #ANSWERED_AND_CLOSED} when the
+	 * error line naming its problem came back and then the end of the stream (or a reset: the server
+	 * may close with the rest of an oversize message unread); any other outcome is named.
+	 */
+	private static String badMessageOutcome(int port, String message, Predicate<String> rightError) {
+		RawConnection connection;
+		try {
+			connection = new RawConnection(port);
 		}
-		catch (RuntimeException ex) {
-			// a reset while we still wrote the oversize message is a clean close too
-			return true;
+		catch (UncheckedIOException ex) {
+			return "connect failed: " + ex.getCause();
+		}
+		try (connection) {
+			try {
+				connection.send(message);
+			}
+			catch (UncheckedIOException ex) {
+				// the server stopped reading an oversize message and closed: its reply is read all the same
+			}
+			String reply;
+			try {
+				reply = connection.readLine();
+			}
+			catch (UncheckedIOException ex) {
+				return "no reply: " + ex.getCause();
+			}
+			if (reply == null) {
+				return "closed without a reply";
+			}
+			if (!rightError.test(reply)) {
+				return "wrong reply: " + reply.substring(0, Math.min(reply.length(), 200));
+			}
+			return connection.isClosedByServer() ? ANSWERED_AND_CLOSED : "answered, then not closed";
 		}
 	}
 
-	/** Open descriptors once every kind of soak traffic has been seen once and its connection closed. */
-	private static long descriptorsAfterOneOfEach(ServerProcess server, int port) throws Exception {
+	/** The fate of a connection the test sends nothing more on: read until the server ends it. */
+	private static String fate(RawConnection connection) {
+		try {
+			String line = connection.readLine();
+			return (line == null) ? CLOSED_WITHOUT_A_REPLY : "got " + line;
+		}
+		catch (UncheckedIOException ex) {
+			return (ex.getCause() instanceof SocketTimeoutException) ? "still open at the read timeout"
+					: "reset: " + ex.getCause();
+		}
+	}
+
+	/** Each kind of soak traffic once, its connection closed: what it opens lazily is open before the baseline. */
+	private static void warmUpWithOneOfEach(int port) {
 		try (RpcTemplate rpc = new RpcTemplateBuilder().address("127.0.0.1", port).build()) {
 			rpc.call("Handler.Execute", new Handler.Request("warm"), Handler.Response.class);
 		}
-		assertThat(rejectedAndClosed(port, "{\"method\": }")).isTrue();
-		// Settled when two counts 200 ms apart agree (the JVM opens some jars lazily), polled until then.
-		await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofMillis(200)).until(() -> {
-			long before = openDescriptors(server.pid());
-			Thread.sleep(200);
-			return openDescriptors(server.pid()) == before;
-		});
-		return openDescriptors(server.pid());
+		assertThat(badMessageOutcome(port, MALFORMED, ReliabilityIT::isMalformedError)).isEqualTo(ANSWERED_AND_CLOSED);
+		assertThat(badMessageOutcome(port, OVERSIZE, TOO_LARGE_ERROR::equals)).isEqualTo(ANSWERED_AND_CLOSED);
+		new RawConnection(port).send("{\"method\":\"Handler.Exe").close();
+	}
+
+	/**
+	 * Waits until the server holds no connection's socket, only its listening ones: every connection
+	 * the test opened is closed by then, so the server must close its end.
+	 */
+	private static void awaitNoConnectionSockets(long pid) {
+		await().atMost(Duration.ofSeconds(60))
+			.untilAsserted(() -> assertThat(connectionSockets(pid))
+				.as("inodes of the server's connection sockets")
+				.isEmpty());
+	}
+
+	/**
+	 * The inodes of the process's sockets that are neither listening TCP sockets nor Unix-domain ones
+	 * (the JVM holds one of those): its network connections, whatever their state.
+	 */
+	private static List<String> connectionSockets(long pid) throws IOException {
+		Set<String> notConnections = new HashSet<>();
+		for (String table : List.of("tcp", "tcp6")) {
+			Path path = Path.of("/proc", String.valueOf(pid), "net", table);
+			if (Files.exists(path)) {
+				Files.readAllLines(path)
+					.stream()
+					.skip(1)
+					.map((line) -> line.trim().split("\\s+"))
+					.filter((fields) -> fields[3].equals("0A"))
+					.forEach((fields) -> notConnections.add(fields[9]));
+			}
+		}
+		Files.readAllLines(Path.of("/proc", String.valueOf(pid), "net", "unix"))
+			.stream()
+			.skip(1)
+			.map((line) -> line.trim().split("\\s+"))
+			.filter((fields) -> fields.length > 6)
+			.forEach((fields) -> notConnections.add(fields[6]));
+		List<String> sockets = new ArrayList<>();
+		try (var files = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+			for (Path fd : files.toList()) {
+				try {
+					String target = Files.readSymbolicLink(fd).toString();
+					if (target.startsWith("socket:[")) {
+						String inode = target.substring("socket:[".length(), target.length() - 1);
+						if (!notConnections.contains(inode)) {
+							sockets.add(inode);
+						}
+					}
+				}
+				catch (NoSuchFileException ex) {
+					// closed meanwhile
+				}
+			}
+		}
+		return sockets;
+	}
+
+	/** A line of {@code /proc/<pid>/status} in KB: {@code VmRSS} resident now, {@code VmHWM} its peak. */
+	private static long residentKb(long pid, String field) throws IOException {
+		String status = Files.readString(Path.of("/proc", String.valueOf(pid), "status"));
+		Matcher matcher = Pattern.compile("(?m)^" + field + ":\\s+(\\d+) kB").matcher(status);
+		assertThat(matcher.find()).as(status).isTrue();
+		return Long.parseLong(matcher.group(1));
+	}
+
+	/** The sum of the samples in a Prometheus scrape on the lines that start with {@code prefix}. */
+	private static long sum(String scrape, String prefix) {
+		return (long) scrape.lines()
+			.filter((line) -> line.startsWith(prefix))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
 	}
 
 	private static long heapAfterFullGc(long pid) throws IOException {
@@ -299,7 +524,10 @@ class ReliabilityIT {
 	}
 
 	private static int actuatorPort(ServerProcess server) {
-		Matcher matcher = Pattern.compile("Tomcat started on port (\\d+)").matcher(server.output());
+		Pattern started = Pattern.compile("Tomcat started on port (\\d+)");
+		// Tomcat may log its start after the RPC listener's line.
+		await().atMost(Duration.ofSeconds(60)).until(() -> started.matcher(server.output()).find());
+		Matcher matcher = started.matcher(server.output());
 		assertThat(matcher.find()).as(server.output()).isTrue();
 		return Integer.parseInt(matcher.group(1));
 	}
@@ -369,9 +597,9 @@ class ReliabilityIT {
 		}
 
 		private void read() {
+			StringBuilder line = new StringBuilder();
 			try (InputStream in = this.socket.getInputStream()) {
 				byte[] buffer = new byte[8192];
-				StringBuilder line = new StringBuilder();
 				int n;
 				while ((n = in.read(buffer)) > 0) {
 					for (int i = 0; i < n; i++) {
@@ -388,7 +616,8 @@ class ReliabilityIT {
 				this.truncated = line.length() > 0;
 			}
 			catch (IOException ex) {
-				// reset: what was read before is checked
+				// a reset: what was read before is checked, and a reply it cut off counts as cut short
+				this.truncated = line.length() > 0;
 			}
 			finally {
 				this.ended.countDown();

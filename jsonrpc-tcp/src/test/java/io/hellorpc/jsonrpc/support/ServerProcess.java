@@ -37,7 +37,14 @@ public final class ServerProcess implements AutoCloseable {
 	}
 
 	public static ServerProcess start(Path java, Path jar, String... args) {
-		List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString()));
+		return start(java, List.of(), jar, args);
+	}
+
+	/** As {@link #start(Path, Path, String...)}, with options for the JVM itself ({@code -Xmx64m}). */
+	public static ServerProcess start(Path java, List<String> jvmOptions, Path jar, String... args) {
+		List<String> command = new ArrayList<>(List.of(java.toString()));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", jar.toString()));
 		command.addAll(List.of(args));
 		try {
 			return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());

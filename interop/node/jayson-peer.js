@@ -1,6 +1,7 @@
 // An independent JSON-RPC 2.0 peer for hello-rpc's interop tests, made with npm's jayson (TCP).
 //
 //   node jayson-peer.js client PORT   calls Handler.Execute on 127.0.0.1:PORT; prints one line per check
+//                                     (a notification's line says what came back for it: nothing)
 //   node jayson-peer.js server        a jayson TCP server with Handler.Execute and Handler.Note on
 //                                     127.0.0.1 and a free port; prints "listening on 127.0.0.1:PORT"
 'use strict';
@@ -41,7 +42,26 @@ async function runClient(port) {
     client.request('Handler.Execute', { Name: 'b3' }, 'b3'),
   ];
   show('batch with a notification', ...(await new Promise((resolve) => client.request(batch, (err, responses) => resolve([err, responses])))));
-  show('notification', ...(await new Promise((resolve) => client.request('Handler.Execute', [{ Name: 'n' }], null, (err) => resolve([err, { result: 'sent', jsonrpc: '2.0' }])))));
+  console.log(`notification: ${await notify(client, 'Handler.Execute', [{ Name: 'n' }])}`);
+}
+
+// Sends a notification on a connection of its own (as jayson does) and reports what came back on
+// it before the server closed it: a server must answer a notification with nothing.
+function notify(client, method, params) {
+  return new Promise((resolve) => {
+    client.once('tcp socket', (conn) => {
+      let received = '';
+      conn.on('data', (data) => {
+        received += String(data);
+      });
+      conn.on('close', () => resolve(received === '' ? 'sent, nothing came back' : `sent, got back ${JSON.stringify(received)}`));
+    });
+    client.request(method, params, null, (err) => {
+      if (err) {
+        resolve(`transport error: ${err.message}`);
+      }
+    });
+  });
 }
 
 function runServer() {

@@ -42,12 +42,23 @@ class HelloServerJarIT {
 	@Test
 	void goClientTalksToTheJar() {
 		try (ServerProcess server = ServerProcess.start(Jdks.defaultLauncher(), JAR, "--rpc.server.port=0", "--server.port=0", "--rpc.server.host=127.0.0.1", "--server.address=127.0.0.1")) {
-			ProcessResult result = GoPeer.run(60, "-mode=check", "-addr=127.0.0.1:" + server.awaitRpcPort());
-			assertThat(result.stdout()).startsWith("""
+			int port = server.awaitRpcPort();
+			ProcessResult result = GoPeer.run(60, "-mode=check", "-addr=127.0.0.1:" + port);
+			assertThat(result.exitCode()).as(result.stderr()).isZero();
+			assertThat(result.stderr()).isEmpty();
+			assertThat(result.stdout()).isEqualTo("""
 					hello: Hello ciro
 					empty-name: error: A name must be specified
 					unknown-method: error: rpc: can't find method Handler.Nope
-					""").contains("concurrent: 200/200 right");
+					unknown-service: error: rpc: can't find service Nope.Execute
+					after-errors: Hello again
+					concurrent: 200/200 right\s
+					""");
+			// Go's client exits 1 with the server's error text on stderr when its call fails.
+			ProcessResult failed = GoPeer.run(60, "-mode=call", "-addr=127.0.0.1:" + port, "-name=");
+			assertThat(failed.exitCode()).isEqualTo(1);
+			assertThat(failed.stdout()).isEmpty();
+			assertThat(failed.stderr()).isEqualTo("A name must be specified\n");
 		}
 	}
 

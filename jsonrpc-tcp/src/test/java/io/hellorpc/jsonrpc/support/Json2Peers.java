@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Independent JSON-RPC 2.0 peers for the interop tests: npm's {@code jayson} (Node, in
@@ -36,6 +37,38 @@ public final class Json2Peers {
 				process.destroyForcibly();
 				throw new IllegalStateException("jayson's server did not start: " + line);
 			}
+			return new PeerServer(process, Integer.parseInt(line.substring(line.lastIndexOf(':') + 1)));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * As {@link #jaysonServer()}, handing each later line the server prints (its methods print
+	 * what they were called with) to {@code output}, from a thread of its own.
+	 */
+	public static PeerServer jaysonServer(Consumer<String> output) {
+		try {
+			Process process = new ProcessBuilder(nodeCommand("server")).redirectErrorStream(true).start();
+			BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+			String line = out.readLine();
+			if (line == null || !line.startsWith("listening on ")) {
+				process.destroyForcibly();
+				throw new IllegalStateException("jayson's server did not start: " + line);
+			}
+			Thread reader = new Thread(() -> {
+				try {
+					for (String next = out.readLine(); next != null; next = out.readLine()) {
+						output.accept(next);
+					}
+				}
+				catch (IOException ex) {
+					// the process is gone
+				}
+			}, "jayson-server-output");
+			reader.setDaemon(true);
+			reader.start();
 			return new PeerServer(process, Integer.parseInt(line.substring(line.lastIndexOf(':') + 1)));
 		}
 		catch (IOException ex) {

@@ -26,6 +26,16 @@ public final class RunningServer implements AutoCloseable {
 			.run());
 	}
 
+	/** As {@link #start(String...)}, with the beans of {@code configuration} too (customizers, say). */
+	public static RunningServer start(Class<?> configuration, String... properties) {
+		List<String> all = new ArrayList<>(List.of("rpc.server.host=127.0.0.1", "rpc.server.port=0"));
+		all.addAll(List.of(properties));
+		return new RunningServer(new SpringApplicationBuilder(TestServices.class, configuration).web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.properties(all.toArray(String[]::new))
+			.run());
+	}
+
 	public int port() {
 		return this.context.getEnvironment().getRequiredProperty("local.rpc.port", Integer.class);
 	}

@@ -102,7 +102,7 @@ class BootTracingPropagationTests {
 	void aWellFormedTraceparentSentRawIsContinued() {
 		start();
 		String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-		assertThat(rawCall("continued", ",\"traceparent\":\"" + traceparent + "\"")).isEqualTo(GO_REPLY.formatted("continued"));
+		assertThat(rawCall("continued", "\"traceparent\":\"" + traceparent + "\",")).isEqualTo(GO_REPLY.formatted("continued"));
 		FinishedSpan serverSpan = awaitSpan(Span.Kind.SERVER, "Handler/Execute");
 		assertThat(serverSpan.getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
 		assertThat(serverSpan.getParentId()).isEqualTo("b7ad6b7169203331");
@@ -117,16 +117,36 @@ class BootTracingPropagationTests {
 			"[\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"]", "null" })
 	void aMalformedTraceparentIsAnsweredAndStartsANewTrace(String traceparent) {
 		start();
-		assertThat(rawCall("malformed", ",\"traceparent\":" + traceparent)).isEqualTo(GO_REPLY.formatted("malformed"));
+		// First in the request, so that a value read wrongly would also upset the members after it.
+		assertThat(rawCall("malformed", "\"traceparent\":" + traceparent + ",")).isEqualTo(GO_REPLY.formatted("malformed"));
 		assertThat(assertRootServerSpan().getTraceId()).isNotEqualToIgnoringCase("0af7651916cd43dd8448eb211c80319c");
 		assertThat(this.context.getBean(RpcServerActivity.class).internalErrors()).isZero();
 	}
 
+	/**
+	 * After a traced call on the same connection and the same thread (one event loop runs both),
+	 * so that a trace context the first call left behind would show as the second one's parent.
+	 */
 	@Test
 	void aRequestWithoutTraceparentGetsARootServerSpan() {
-		start();
-		assertThat(rawCall("untraced", "")).isEqualTo(GO_REPLY.formatted("untraced"));
-		assertRootServerSpan();
+		start("rpc.server.io-threads=1", "rpc.server.call-threads=event-loop");
+		try (RawConnection connection = new RawConnection(port())) {
+			assertThat(connection.send("{\"traceparent\":\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\","
+					+ "\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"traced\"}],\"id\":0}\n").readLine())
+				.isEqualTo(GO_REPLY.formatted("traced"));
+			assertThat(connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"untraced\"}],\"id\":1}\n").readLine())
+				.isEqualTo("{\"id\":1,\"result\":{\"Message\":\"Hello untraced\"},\"error\":null}");
+		}
+		Spans spans = this.context.getBean(Spans.class);
+		await().until(() -> spans.find(Span.Kind.SERVER, "Handler/Execute").size() == 2);
+		FinishedSpan untraced = spans.find(Span.Kind.SERVER, "Handler/Execute")
+			.stream()
+			.filter((span) -> !span.getTraceId().equals("0af7651916cd43dd8448eb211c80319c"))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no server span outside the first call's trace: "
+					+ spans.find(Span.Kind.SERVER, "Handler/Execute")));
+		assertThat(untraced.getParentId()).as("the untraced call's server span's parent").isNull();
+		assertThat(untraced.getTraceId()).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
 	}
 
 	/**
@@ -178,10 +198,11 @@ class BootTracingPropagationTests {
 		return this.context.getEnvironment().getRequiredProperty("local.rpc.port", Integer.class);
 	}
 
+	/** A Go request with {@code traceMembers} (each followed by a comma) before its own members. */
 	private String rawCall(String name, String traceMembers) {
 		try (RawConnection connection = new RawConnection(port())) {
 			return connection
-				.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"" + name + "\"}],\"id\":0" + traceMembers + "}\n")
+				.send("{" + traceMembers + "\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"" + name + "\"}],\"id\":0}\n")
 				.readLine();
 		}
 	}

@@ -69,22 +69,7 @@ class BootTracingPropagationTests {
 	@Test
 	void aCallIsOneTraceTheServerSpanAChildOfTheClientSpanWhoseIdsTheWireCarriesInW3cFormat() throws Exception {
 		start();
-		String request;
-		String reply;
-		// Between the client and the server, the test: it sees the request's bytes, then hands them on unchanged.
-		try (ServerSocket between = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-				RpcTemplate rpc = this.context.getBean(RpcTemplateBuilder.class).address("127.0.0.1", between.getLocalPort()).build()) {
-			CompletableFuture<Response> pending = rpc.callAsync("Handler.Execute", new Request("traced"), Response.class);
-			try (Socket client = between.accept(); RawConnection server = new RawConnection(port())) {
-				request = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8)).readLine();
-				reply = server.send(request + "\n").readLine();
-				OutputStream out = client.getOutputStream();
-				out.write((reply + "\n").getBytes(StandardCharsets.UTF_8));
-				out.flush();
-				assertThat(pending.get(30, TimeUnit.SECONDS).message()).isEqualTo("Hello traced");
-			}
-		}
-		assertThat(reply).isEqualTo(GO_REPLY.formatted("traced"));
+		String request = callThroughTheTest("traced");
 		assertThat(request).startsWith("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"traced\"}],\"id\":0,\"traceparent\":\"");
 		Matcher traceparent = TRACEPARENT.matcher(request);
 		assertThat(traceparent.find()).as("W3C traceparent in %s", request).isTrue();
@@ -149,6 +134,18 @@ class BootTracingPropagationTests {
 		assertThat(untraced.getTraceId()).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
 	}
 
+	/** Brave's B3 propagation fills the carrier with {@code b3}, which the request does not carry. */
+	@Test
+	void aB3OnlySetupIsNotPropagated() throws Exception {
+		start("management.tracing.propagation.type=B3");
+		String request = callThroughTheTest("b3");
+		assertThat(request).isEqualTo("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"b3\"}],\"id\":0}");
+		FinishedSpan clientSpan = awaitSpan(Span.Kind.CLIENT, "Handler/Execute");
+		FinishedSpan serverSpan = awaitSpan(Span.Kind.SERVER, "Handler/Execute");
+		assertThat(serverSpan.getParentId()).as("the server span's parent").isNull();
+		assertThat(serverSpan.getTraceId()).isNotEqualTo(clientSpan.getTraceId());
+	}
+
 	/**
 	 * Brave's W3C propagation keeps an incoming {@code tracestate} only as a remote baggage field
 	 * of that name (its extractor drops it otherwise; OpenTelemetry's keeps it in the span
@@ -192,6 +189,27 @@ class BootTracingPropagationTests {
 					"management.tracing.sampling.probability=1.0")
 			.properties(extra)
 			.run();
+	}
+
+	/**
+	 * One call of the auto-configured {@code RpcTemplate} to the server with the test in between:
+	 * it reads the request's bytes, hands them on unchanged and the reply back.
+	 */
+	private String callThroughTheTest(String name) throws Exception {
+		try (ServerSocket between = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+				RpcTemplate rpc = this.context.getBean(RpcTemplateBuilder.class).address("127.0.0.1", between.getLocalPort()).build()) {
+			CompletableFuture<Response> pending = rpc.callAsync("Handler.Execute", new Request(name), Response.class);
+			try (Socket client = between.accept(); RawConnection server = new RawConnection(port())) {
+				String request = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8)).readLine();
+				String reply = server.send(request + "\n").readLine();
+				assertThat(reply).isEqualTo(GO_REPLY.formatted(name));
+				OutputStream out = client.getOutputStream();
+				out.write((reply + "\n").getBytes(StandardCharsets.UTF_8));
+				out.flush();
+				assertThat(pending.get(30, TimeUnit.SECONDS).message()).isEqualTo("Hello " + name);
+				return request;
+			}
+		}
 	}
 
 	private int port() {

@@ -99,10 +99,11 @@ class RpcServerLifecycleTests {
 			connection.send("{\"method\":\"Gate.Hold\",\"params\":[\"past\"],\"id\":1}");
 			await().until(() -> gates.started("past"));
 			// Held until after the stop: no grace period, however long, lets it finish.
-			listener.stop();
+			CompletableFuture<Void> stopping = CompletableFuture.runAsync(listener::stop);
 			assertThat(connection.readLine()).isNull();
 			// Cut off while it still ran, not answered: it is still in flight, its connection closed.
 			assertThat(listener.activity().callsInFlight()).isEqualTo(1);
+			assertThat(stopping).succeedsWithin(Duration.ofMinutes(1));
 			assertThat(output).contains("JSON-RPC server grace period of PT0.2S is over with 1 calls in flight; closing their connections");
 		}
 		finally {

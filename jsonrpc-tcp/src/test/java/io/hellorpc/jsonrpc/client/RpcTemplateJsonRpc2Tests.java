@@ -1,6 +1,15 @@
 package io.hellorpc.jsonrpc.client;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +22,8 @@ import io.hellorpc.jsonrpc.support.TestServices.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -70,7 +81,49 @@ class RpcTemplateJsonRpc2Tests {
 	}
 
 	@Test
-	void aBatchGoesOutAsOneMessageAndEachCallGetsItsOwnReply() {
+	void aBatchGoesOutAsOneJsonArrayHoldingEveryCallAndNotification() throws Exception {
+		try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+				RpcTemplate template = new RpcTemplateBuilder().address("127.0.0.1", peer.getLocalPort())
+					.protocol(RpcProtocol.JSON_RPC_2)
+					.timeout(Duration.ofMinutes(1))
+					.build()) {
+			RpcTemplate.Batch batch = template.batch();
+			CompletableFuture<Response> first = batch.call("Handler.Execute", new Request("one"), Response.class);
+			CompletableFuture<Response> second = batch.call("Handler.Execute", new Request("two"), Response.class);
+			batch.notify("Handler.Note", "batched");
+			batch.send();
+			try (Socket connection = peer.accept()) {
+				connection.setSoTimeout(10_000);
+				String line = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))
+					.readLine();
+				// The first message the peer gets is the whole batch: one array, each entry a JSON-RPC 2.0 request.
+				JsonNode message = JsonMapper.shared().readTree(line);
+				assertThat(message.isArray()).as("the batch as one message: %s", line).isTrue();
+				assertThat(message.size()).isEqualTo(3);
+				List<String> entries = new ArrayList<>();
+				for (JsonNode entry : message) {
+					assertThat(entry.path("jsonrpc").asString()).isEqualTo("2.0");
+					entries.add(entry.path("method").asString() + " " + entry.path("params") + " "
+							+ (entry.has("id") ? "call" : "notification"));
+				}
+				assertThat(entries).containsExactly("Handler.Execute [{\"Name\":\"one\"}] call",
+						"Handler.Execute [{\"Name\":\"two\"}] call", "Handler.Note [\"batched\"] notification");
+				assertThat(message.get(0).get("id")).isNotEqualTo(message.get(1).get("id"));
+				// The reply, in another order, is matched to the calls by id.
+				OutputStream out = connection.getOutputStream();
+				out.write(("[{\"jsonrpc\":\"2.0\",\"result\":{\"Message\":\"second\"},\"id\":" + message.get(1).get("id") + "},"
+						+ "{\"jsonrpc\":\"2.0\",\"result\":{\"Message\":\"first\"},\"id\":" + message.get(0).get("id") + "}]\n")
+					.getBytes(StandardCharsets.UTF_8));
+				out.flush();
+				assertThat(first).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(new Response("first"));
+				assertThat(second).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(new Response("second"));
+				assertThat(template.pendingCalls()).isZero();
+			}
+		}
+	}
+
+	@Test
+	void aBatchToOurServerGetsEachCallItsOwnReplyAndRunsItsNotification() {
 		RpcTemplate.Batch batch = rpc.batch();
 		CompletableFuture<Response> first = batch.call("Handler.Execute", new Request("one"), Response.class);
 		CompletableFuture<Response> second = batch.call("Handler.Execute", new Request("two"), Response.class);

@@ -134,6 +134,22 @@ class JsonRpc2Tests {
 	}
 
 	@Test
+	void notificationsToAnUnknownOrAFailingMethodStaySilent() {
+		TestServices.Gates gates = server.bean(TestServices.Gates.class);
+		RpcServerActivity activity = server.bean(NettyRpcServer.class).activity();
+		try (RawConnection connection = server.connect()) {
+			connection.send(call("Handler.Nope", "[\"x\"]", null));
+			connection.send(call("Gate.Fail", "[\"silent failure\"]", null));
+			// The failing one ran (it was read after the unknown one), and both are done: any reply is written.
+			await().until(() -> gates.started("silent failure"));
+			await().until(() -> activity.callsInFlight() == 0);
+			// Had either been answered, that reply would come before this one on the same connection.
+			connection.send(call("Handler.Execute", "[{\"Name\":\"after\"}]", "9"));
+			assertThat(connection.readLine()).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":{\"Message\":\"Hello after\"},\"id\":9}");
+		}
+	}
+
+	@Test
 	void theCallsOfABatchRunConcurrently() {
 		TestServices.Sleeper sleeper = server.bean(TestServices.Sleeper.class);
 		try (RawConnection connection = server.connect()) {

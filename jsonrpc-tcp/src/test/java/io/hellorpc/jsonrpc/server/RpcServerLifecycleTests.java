@@ -2,6 +2,7 @@ package io.hellorpc.jsonrpc.server;
 
 import java.net.ConnectException;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,11 +13,14 @@ import io.hellorpc.jsonrpc.support.TestServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,18 +63,51 @@ class RpcServerLifecycleTests {
 	}
 
 	@Test
-	void callsStillRunningAfterTheGracePeriodAreCutOff() {
-		RunningServer server = RunningServer.start("rpc.server.shutdown-grace-period=200ms");
-		TestServices.Sleeper sleeper = server.bean(TestServices.Sleeper.class);
+	void aCallThatFinishesWithinTheGracePeriodIsAnsweredBeforeItsConnectionCloses() {
+		// A grace period no run comes near: the stop ends as soon as the call is answered, not when it is over.
+		RunningServer server = RunningServer.start("rpc.server.shutdown-grace-period=10m");
+		int port = server.port();
+		TestServices.Gates gates = server.bean(TestServices.Gates.class);
+		NettyRpcServer listener = server.bean(NettyRpcServer.class);
 		try (RawConnection connection = server.connect()) {
-			// Held until after the stop: no grace period, however long, lets it finish.
-			connection.send("{\"method\":\"Slow.Hold\",\"params\":[\"late\"],\"id\":1}");
-			await().until(() -> sleeper.running() == 1);
-			server.bean(NettyRpcServer.class).stop();
-			assertThat(connection.readLine()).isNull();
+			connection.send("{\"method\":\"Gate.Hold\",\"params\":[\"within\"],\"id\":1}");
+			await().until(() -> gates.started("within"));
+			CompletableFuture<Void> stopping = CompletableFuture.runAsync(listener::stop);
+			await().until(() -> refuses(port));
+			// Stop is in its grace period: the connection is open and its call running, unanswered.
+			await().until(() -> listener.activity().openConnections() == 1);
+			assertThat(listener.activity().callsInFlight()).isEqualTo(1);
+			assertThat(stopping).isNotDone();
+			gates.open("within");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":1,\"result\":\"within\",\"error\":null}");
+			assertThat(connection.isClosedByServer()).isTrue();
+			assertThat(stopping).succeedsWithin(Duration.ofMinutes(1));
 		}
 		finally {
-			sleeper.release(1);
+			gates.open("within");
+			server.close();
+		}
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aCallStillRunningWhenTheGracePeriodEndsIsCutOffWithoutAReply(CapturedOutput output) {
+		RunningServer server = RunningServer.start("rpc.server.shutdown-grace-period=200ms");
+		TestServices.Gates gates = server.bean(TestServices.Gates.class);
+		NettyRpcServer listener = server.bean(NettyRpcServer.class);
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Gate.Hold\",\"params\":[\"past\"],\"id\":1}");
+			await().until(() -> gates.started("past"));
+			// Held until after the stop: no grace period, however long, lets it finish.
+			CompletableFuture<Void> stopping = CompletableFuture.runAsync(listener::stop);
+			assertThat(connection.readLine()).isNull();
+			// Cut off while it still ran, not answered: it is still in flight, its connection closed.
+			assertThat(listener.activity().callsInFlight()).isEqualTo(1);
+			assertThat(stopping).succeedsWithin(Duration.ofMinutes(1));
+			assertThat(output).contains("JSON-RPC server grace period of PT0.2S is over with 1 calls in flight; closing their connections");
+		}
+		finally {
+			gates.open("past");
 			server.close();
 		}
 	}

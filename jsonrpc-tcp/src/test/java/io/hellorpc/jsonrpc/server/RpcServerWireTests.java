@@ -1,9 +1,17 @@
 package io.hellorpc.jsonrpc.server;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.hellorpc.jsonrpc.support.RawConnection;
 import io.hellorpc.jsonrpc.support.RunningServer;
+import io.hellorpc.jsonrpc.support.TestServices;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.SocketChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,8 +19,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The wire format and bad input, over real sockets against a real context on a free port. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -24,7 +35,48 @@ class RpcServerWireTests {
 
 	@BeforeAll
 	static void start() {
-		server = RunningServer.start();
+		server = RunningServer.startWith(new Class<?>[] { HalfCloseWatch.class });
+	}
+
+	/** The peers (by port) whose end of input a connection's call handler has taken in. */
+	static final class HalfClosedPeers {
+
+		final Set<Integer> ports = ConcurrentHashMap.newKeySet();
+
+	}
+
+	/** Tells the test when the server has handled a peer's half-close, so that nothing has to be timed around it. */
+	@Configuration(proxyBeanMethods = false)
+	static class HalfCloseWatch {
+
+		@Bean
+		HalfClosedPeers halfClosedPeers() {
+			return new HalfClosedPeers();
+		}
+
+		@Bean
+		RpcServerCustomizer watchHalfCloses(HalfClosedPeers peers) {
+			return new RpcServerCustomizer() {
+				@Override
+				public void customize(SocketChannel connection) {
+					connection.pipeline().addBefore("calls", "half-close-watch", new ChannelInboundHandlerAdapter() {
+						@Override
+						public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+							// Passed on first: once the port is recorded, the call handler has handled the event.
+							ctx.fireUserEventTriggered(event);
+							if (event instanceof ChannelInputShutdownEvent) {
+								peers.ports.add(((InetSocketAddress) ctx.channel().remoteAddress()).getPort());
+							}
+						}
+					});
+				}
+			};
+		}
+
+	}
+
+	private static String hold(String key, int id) {
+		return "{\"method\":\"Gate.Hold\",\"params\":[\"" + key + "\"],\"id\":" + id + "}\n";
 	}
 
 	@AfterAll
@@ -161,30 +213,54 @@ class RpcServerWireTests {
 
 	@Test
 	void aPeerThatHalfClosesStillGetsItsRepliesLikeNc() {
+		TestServices.Gates gates = server.bean(TestServices.Gates.class);
 		try (RawConnection connection = server.connect()) {
-			connection.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":200,\"Label\":\"late\"}],\"id\":1}\n");
+			connection.send(hold("half-close", 1));
+			await().until(() -> gates.started("half-close"));
 			connection.shutdownOutput();
-			assertThat(connection.readLine()).isEqualTo("{\"id\":1,\"result\":\"late\",\"error\":null}");
+			// The server has taken in the end of input while the call is still held: only then may it finish.
+			await().until(() -> server.bean(HalfClosedPeers.class).ports.contains(connection.localPort()));
+			gates.open("half-close");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":1,\"result\":\"half-close\",\"error\":null}");
 			assertThat(connection.isClosedByServer()).isTrue();
 		}
 	}
 
 	@Test
 	void aPeerThatLeavesMidCallIsDroppedQuietly(CapturedOutput output) {
+		TestServices.Gates gates = server.bean(TestServices.Gates.class);
+		RpcServerActivity activity = server.bean(NettyRpcServer.class).activity();
+		int peer;
 		try (RawConnection connection = server.connect()) {
-			connection.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":200,\"Label\":\"gone\"}],\"id\":1}\n");
+			peer = connection.localPort();
+			connection.send(hold("peer-left", 1));
+			// The call has started (its method is running) before the peer leaves.
+			await().until(() -> gates.started("peer-left"));
 		}
+		try {
+			// The server has seen the peer go while the call still runs; then the call ends with nowhere to answer.
+			await().until(() -> server.bean(HalfClosedPeers.class).ports.contains(peer));
+			assertThat(activity.callsInFlight()).isEqualTo(1);
+		}
+		finally {
+			gates.open("peer-left");
+		}
+		// Its slot is freed, its connection closed, other connections served, and nothing logged above DEBUG.
+		await().until(() -> activity.callsInFlight() == 0 && activity.openConnections() == 0);
 		assertServesOthers();
-		org.awaitility.Awaitility.await().until(() -> server.bean(NettyRpcServer.class).activity().callsInFlight() == 0);
 		assertThat(output).doesNotContain("WARN", "ERROR", "\tat ");
 	}
 
 	@Test
 	void aSlowCallDoesNotHoldUpAFastOneOnTheSameConnection() {
+		TestServices.Gates gates = server.bean(TestServices.Gates.class);
 		try (RawConnection connection = server.connect()) {
-			connection.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":1500,\"Label\":\"slow\"}],\"id\":1}\n");
-			connection.send("{\"method\":\"Slow.Sleep\",\"params\":[{\"Millis\":0,\"Label\":\"fast\"}],\"id\":2}\n");
-			assertThat(connection.readLine()).isEqualTo("{\"id\":2,\"result\":\"fast\",\"error\":null}");
+			connection.send(hold("slow", 1));
+			await().until(() -> gates.started("slow"));
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"fast\"}],\"id\":2}\n");
+			// Answered while the slow call is held: only once its reply is read is the slow one let through.
+			assertThat(connection.readLine()).isEqualTo("{\"id\":2,\"result\":{\"Message\":\"Hello fast\"},\"error\":null}");
+			gates.open("slow");
 			assertThat(connection.readLine()).isEqualTo("{\"id\":1,\"result\":\"slow\",\"error\":null}");
 		}
 	}

@@ -73,6 +73,11 @@ public final class RawConnection implements AutoCloseable {
 		}
 	}
 
+	/** The port this end of the connection is bound to: how the server names this peer. */
+	public int localPort() {
+		return this.socket.getLocalPort();
+	}
+
 	public RawConnection send(String text) {
 		return send(text.getBytes(StandardCharsets.UTF_8));
 	}

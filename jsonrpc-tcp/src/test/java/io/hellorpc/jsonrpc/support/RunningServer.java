@@ -18,9 +18,16 @@ public final class RunningServer implements AutoCloseable {
 	}
 
 	public static RunningServer start(String... properties) {
+		return startWith(new Class<?>[0], properties);
+	}
+
+	/** As {@link #start(String...)}, with more configuration (a customizer, say) beside {@link TestServices}. */
+	public static RunningServer startWith(Class<?>[] configurations, String... properties) {
 		List<String> all = new ArrayList<>(List.of("rpc.server.host=127.0.0.1", "rpc.server.port=0"));
 		all.addAll(List.of(properties));
-		return new RunningServer(new SpringApplicationBuilder(TestServices.class).web(WebApplicationType.NONE)
+		List<Class<?>> sources = new ArrayList<>(List.of(TestServices.class));
+		sources.addAll(List.of(configurations));
+		return new RunningServer(new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.properties(all.toArray(String[]::new))
 			.run());

@@ -2,7 +2,9 @@ package io.hellorpc.jsonrpc.support;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,7 +18,7 @@ import org.springframework.context.annotation.Import;
 /** An application with the services the server tests call. */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ TestServices.Handler.class, TestServices.Sleeper.class })
+@Import({ TestServices.Handler.class, TestServices.Sleeper.class, TestServices.Gates.class })
 public class TestServices {
 
 	/** The Go original's service. */
@@ -120,6 +122,45 @@ public class TestServices {
 	}
 
 	public record Nap(long millis, String label) {
+	}
+
+	/**
+	 * Calls the test stages one by one, each by its own key: a call says it has started (from
+	 * inside the method) and {@code Gate.Hold} waits until the test opens its gate, so "the call is
+	 * still running" is a fact the test holds, not a sleep; {@code Gate.Fail} says it ran, then throws.
+	 */
+	@RpcEndpoint(name = "Gate")
+	public static class Gates {
+
+		private final Map<String, CountDownLatch> started = new ConcurrentHashMap<>();
+
+		private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+
+		public String hold(String key) throws InterruptedException {
+			latch(this.started, key).countDown();
+			latch(this.gates, key).await();
+			return key;
+		}
+
+		public String fail(String key) {
+			latch(this.started, key).countDown();
+			throw new IllegalArgumentException("failed on purpose");
+		}
+
+		/** Whether the call with this key has started (its method is running or has run). */
+		public boolean started(String key) {
+			return latch(this.started, key).getCount() == 0;
+		}
+
+		/** Lets the call with this key (now or later) return. */
+		public void open(String key) {
+			latch(this.gates, key).countDown();
+		}
+
+		private static CountDownLatch latch(Map<String, CountDownLatch> latches, String key) {
+			return latches.computeIfAbsent(key, (ignored) -> new CountDownLatch(1));
+		}
+
 	}
 
 }

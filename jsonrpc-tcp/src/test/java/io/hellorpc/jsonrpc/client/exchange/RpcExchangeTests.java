@@ -1,8 +1,17 @@
 package io.hellorpc.jsonrpc.client.exchange;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.hellorpc.jsonrpc.client.ImportRpcServices;
@@ -21,6 +30,8 @@ import io.hellorpc.jsonrpc.support.TestServices.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
@@ -132,8 +143,67 @@ class RpcExchangeTests {
 		}
 	}
 
+	/** A template calling a hand-made peer on {@code peer}'s port, with a deadline no test run comes near. */
+	private static RpcTemplate template(ServerSocket peer, RpcProtocol protocol) {
+		return new RpcTemplateBuilder().address("127.0.0.1", peer.getLocalPort())
+			.protocol(protocol)
+			.timeout(Duration.ofMinutes(1))
+			.build();
+	}
+
+	/** The first message the peer's first connection brings. */
+	private static JsonNode firstMessage(Socket connection) throws IOException {
+		connection.setSoTimeout(10_000);
+		return JsonMapper.shared()
+			.readTree(new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8)).readLine());
+	}
+
 	@Test
-	void aVoidMethodIsANotificationInJsonRpc2() {
+	void aVoidMethodGoesOutWithoutAnIdInJsonRpc2AndWaitsForNoReply() throws Exception {
+		try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+				RpcTemplate rpc = template(peer, RpcProtocol.JSON_RPC_2)) {
+			Handler handler = RpcServiceProxyFactory.of(rpc).createClient(Handler.class);
+			CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> handler.note("sent-as-notification"));
+			try (Socket connection = peer.accept()) {
+				JsonNode message = firstMessage(connection);
+				assertThat(message.path("jsonrpc").asString()).isEqualTo("2.0");
+				assertThat(message.path("method").asString()).isEqualTo("Handler.Note");
+				assertThat(message.path("params")).hasToString("[\"sent-as-notification\"]");
+				assertThat(message.has("id")).as("a notification has no id: %s", message).isFalse();
+				// The peer never answers: the method returns all the same (a call would fail after its minute).
+				assertThat(sent).succeedsWithin(Duration.ofMinutes(2));
+			}
+		}
+	}
+
+	@Test
+	void aVoidMethodInGosDialectIsACallThatWaitsForItsReplyAndThrowsItsError() throws Exception {
+		try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+				RpcTemplate rpc = template(peer, RpcProtocol.GO)) {
+			Handler handler = RpcServiceProxyFactory.of(rpc).createClient(Handler.class);
+			CompletableFuture<Void> called = CompletableFuture.runAsync(() -> handler.note("sent-as-call"));
+			try (Socket connection = peer.accept()) {
+				JsonNode message = firstMessage(connection);
+				assertThat(message.has("jsonrpc")).isFalse();
+				assertThat(message.path("method").asString()).isEqualTo("Handler.Note");
+				assertThat(message.has("id")).as("Go's dialect has no notifications: %s", message).isTrue();
+				// Unanswered, it is still waiting (its deadline is a minute away).
+				assertThat(called).isNotDone();
+				OutputStream out = connection.getOutputStream();
+				out.write(("{\"id\":" + message.get("id") + ",\"result\":null,\"error\":\"note refused\"}\n")
+					.getBytes(StandardCharsets.UTF_8));
+				out.flush();
+				assertThat(called).failsWithin(Duration.ofSeconds(30))
+					.withThrowableOfType(ExecutionException.class)
+					.havingCause()
+					.isInstanceOf(RpcRemoteException.class)
+					.withMessage("note refused");
+			}
+		}
+	}
+
+	@Test
+	void aVoidMethodsNotificationRunsOnOurServerInJsonRpc2() {
 		try (RpcTemplate rpc = template(RpcProtocol.JSON_RPC_2)) {
 			Handler handler = RpcServiceProxyFactory.of(rpc).createClient(Handler.class);
 			handler.note("sent-as-notification");
@@ -142,7 +212,7 @@ class RpcExchangeTests {
 	}
 
 	@Test
-	void aVoidMethodInGosDialectIsACallWhoseResultIsDropped() {
+	void aVoidMethodInGosDialectRunsOnOurServerBeforeItReturns() {
 		try (RpcTemplate rpc = template(RpcProtocol.GO)) {
 			Handler handler = RpcServiceProxyFactory.of(rpc).createClient(Handler.class);
 			handler.note("sent-as-call");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -128,43 +129,69 @@ class ReliabilityIT {
 	}
 
 	@Test
-	void sigtermUnderLoadAnswersEveryCallSentBeforeItCutsNoReplyAndExitsZeroWithinTheGracePeriod() throws Exception {
+	void sigtermUnderLoadAnswersEveryCallWrittenBeforeTheListenerClosesCutsNoReplyAndExitsZeroWithinTheGracePeriod()
+			throws Exception {
 		Duration loadTime = FULL ? Duration.ofSeconds(10) : Duration.ofSeconds(1);
 		try (ServerProcess server = start()) {
 			int port = server.awaitRpcPort();
+			AtomicBoolean sigtermSent = new AtomicBoolean();
+			RefusalProbe probe = new RefusalProbe(port);
 			List<PipelinedConnection> connections = new ArrayList<>();
 			for (int i = 0; i < 32; i++) {
-				connections.add(new PipelinedConnection(port, 4));
+				connections.add(new PipelinedConnection(port, 4, sigtermSent, probe.refused));
 			}
 			// Every connection has calls answered before the SIGTERM, however slow the machine; then load
 			// runs for this long (a load duration, not a wait for an outcome).
 			await().atMost(Duration.ofSeconds(60)).until(() -> connections.stream().allMatch((c) -> c.answered() > 0));
 			Thread.sleep(loadTime.toMillis());
+			// The cut-off is the listener's close, which comes just before the drain: the probe connects
+			// over and over and raises its flag at the first refusal. The load goes on meanwhile, and each
+			// call records whether the SIGTERM was sent before it was written and whether the flag was
+			// still down once it was written, so no two clocks are compared.
+			probe.start();
+			await().atMost(Duration.ofSeconds(60)).until(() -> probe.accepted.get() > 0);
 			long sigterm = System.nanoTime();
+			sigtermSent.set(true);
 			// Generous: only a hung server comes near it. That the stop kept within the grace period is
 			// proven by the server's own log below, not by a clock.
 			int exitCode = server.terminate(Duration.ofSeconds(60));
 			long stopped = System.nanoTime();
+			probe.awaitEnd();
 			assertThat(exitCode).isZero();
+			assertThat(probe.refused).as("the probe saw the listener refuse a connection").isTrue();
 			// Within the grace period: the drain ended by itself (no "grace period ... is over" warning), and
 			// the listener logged its stop.
 			assertThat(server.output()).doesNotContain("grace period of")
 				.containsPattern("JSON-RPC server on \\S*127\\.0\\.0\\.1:" + port + " stopped");
-			long sentBefore = 0;
+			long beforeCutoff = 0;
+			long betweenSigtermAndCutoff = 0;
+			long afterCutoff = 0;
+			long afterCutoffAnswered = 0;
 			long answered = 0;
 			long truncated = 0;
 			for (PipelinedConnection connection : connections) {
 				connection.awaitEnd();
-				assertThat(connection.sentBefore(sigterm)).as("calls sent before SIGTERM on a connection").isPositive();
+				assertThat(connection.writtenBeforeCutoff()).as("calls written before the cut-off on a connection")
+					.isPositive();
 				assertThat(connection.wrong()).as("a reply that does not match its call").isZero();
-				assertThat(connection.unansweredSentBefore(sigterm)).as("calls sent before SIGTERM left unanswered").isEmpty();
-				sentBefore += connection.sentBefore(sigterm);
+				assertThat(connection.unansweredWrittenBeforeCutoff())
+					.as("ids of calls written before the listener refused connections, left unanswered")
+					.isEmpty();
+				beforeCutoff += connection.writtenBeforeCutoff();
+				betweenSigtermAndCutoff += connection.writtenAfterSigtermBeforeCutoff();
+				afterCutoff += connection.writtenAfterCutoff();
+				afterCutoffAnswered += connection.answeredWrittenAfterCutoff();
 				answered += connection.answered();
 				truncated += connection.truncated() ? 1 : 0;
 			}
-			System.out.printf("stop under 32 x 4 load after %s: %d calls sent before SIGTERM, all answered; %d answered in all; "
-					+ "%d replies cut short; exit %d after %d ms%n", loadTime, sentBefore, answered, truncated, exitCode,
-					(stopped - sigterm) / 1_000_000);
+			System.out.printf("stop under 32 x 4 load after %s: %d calls written before the listener closed (%d of them "
+					+ "after the SIGTERM), all answered; %d written after, %d of those answered; %d answered in all; "
+					+ "%d replies cut short; %d probe connections before the first refusal; exit %d after %d ms%n",
+					loadTime, beforeCutoff, betweenSigtermAndCutoff, afterCutoff, afterCutoffAnswered, answered, truncated,
+					probe.accepted.get(), exitCode, (stopped - sigterm) / 1_000_000);
+			// The case the test is for happened: the load was still writing calls between the SIGTERM and
+			// the listener's close, and the drain had them in flight.
+			assertThat(betweenSigtermAndCutoff).as("calls written after the SIGTERM and before the cut-off").isPositive();
 			assertThat(truncated).as("connections whose stream ended inside a reply (end of stream or reset)").isZero();
 		}
 	}
@@ -234,7 +261,9 @@ class ReliabilityIT {
 			admitted.forEach((connection) -> assertThat(connection.send(HELLO).readLine()).isEqualTo(HELLO_REPLY));
 			admitted.forEach(RawConnection::close);
 			String metrics = get(actuatorPort(server), "/actuator/prometheus");
-			System.out.printf("max-connections 100: 100 served, %d of 50 extra refused with the limit's error%n", refused);
+			System.out.printf("max-connections 100: 100 served, %d of 50 extra refused with the limit's error; "
+					+ "rpc_server_connections_rejected_total %d%n", refused,
+					sum(metrics, "rpc_server_connections_rejected_total{"));
 			assertThat(refused).isEqualTo(50);
 			assertThat(metrics).contains("rpc_server_connections_rejected_total{rpc_system=\"jsonrpc\"} 50.0");
 		}
@@ -540,8 +569,9 @@ class ReliabilityIT {
 	}
 
 	/**
-	 * Keeps {@code depth} calls in flight on one connection, with ids 1, 2, 3...; remembers when
-	 * each was written and which were answered, and whether the stream ended inside a reply.
+	 * Keeps {@code depth} calls in flight on one connection, with ids 1, 2, 3..., until the server
+	 * closes it; remembers of each call whether it was written after the SIGTERM and before the
+	 * cut-off (two flags, no clock), which were answered, and whether the stream ended inside a reply.
 	 */
 	private static final class PipelinedConnection {
 
@@ -552,7 +582,12 @@ class ReliabilityIT {
 
 		private final Semaphore slots;
 
-		private final ConcurrentHashMap<Long, Long> sentAt = new ConcurrentHashMap<>();
+		private final AtomicBoolean sigtermSent;
+
+		private final AtomicBoolean cutOff;
+
+		/** Each call written, by id: whether the SIGTERM was sent before it was written, and the cut-off after. */
+		private final ConcurrentHashMap<Long, Written> written = new ConcurrentHashMap<>();
 
 		private final ConcurrentHashMap<Long, Boolean> answered = new ConcurrentHashMap<>();
 
@@ -562,7 +597,9 @@ class ReliabilityIT {
 
 		private volatile long wrong;
 
-		PipelinedConnection(int port, int depth) throws IOException {
+		PipelinedConnection(int port, int depth, AtomicBoolean sigtermSent, AtomicBoolean cutOff) throws IOException {
+			this.sigtermSent = sigtermSent;
+			this.cutOff = cutOff;
 			this.socket = new Socket("127.0.0.1", port);
 			this.socket.setTcpNoDelay(true);
 			this.slots = new Semaphore(depth);
@@ -583,9 +620,12 @@ class ReliabilityIT {
 					this.slots.acquire();
 					byte[] call = ("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"n" + id + "\"}],\"id\":" + id + "}\n")
 						.getBytes(StandardCharsets.UTF_8);
+					// Read before the write and after it: a call counts as written before the cut-off only
+					// when the whole of it was written while the flag was still down.
+					boolean afterSigterm = this.sigtermSent.get();
 					out.write(call);
 					out.flush();
-					this.sentAt.put(id, System.nanoTime());
+					this.written.put(id, new Written(afterSigterm, !this.cutOff.get()));
 				}
 			}
 			catch (IOException | InterruptedException ex) {
@@ -657,16 +697,88 @@ class ReliabilityIT {
 			return this.answered.size();
 		}
 
-		long sentBefore(long nanos) {
-			return this.sentAt.values().stream().filter((at) -> at < nanos).count();
+		long writtenBeforeCutoff() {
+			return this.written.values().stream().filter(Written::beforeCutoff).count();
 		}
 
-		List<Long> unansweredSentBefore(long nanos) {
-			return this.sentAt.entrySet()
+		long writtenAfterSigtermBeforeCutoff() {
+			return this.written.values().stream().filter((call) -> call.afterSigterm() && call.beforeCutoff()).count();
+		}
+
+		long writtenAfterCutoff() {
+			return this.written.values().stream().filter((call) -> !call.beforeCutoff()).count();
+		}
+
+		long answeredWrittenAfterCutoff() {
+			return this.written.entrySet()
 				.stream()
-				.filter((entry) -> entry.getValue() < nanos && !this.answered.containsKey(entry.getKey()))
+				.filter((entry) -> !entry.getValue().beforeCutoff() && this.answered.containsKey(entry.getKey()))
+				.count();
+		}
+
+		List<Long> unansweredWrittenBeforeCutoff() {
+			return this.written.entrySet()
+				.stream()
+				.filter((entry) -> entry.getValue().beforeCutoff() && !this.answered.containsKey(entry.getKey()))
 				.map(java.util.Map.Entry::getKey)
+				.sorted()
 				.toList();
+		}
+
+		private record Written(boolean afterSigterm, boolean beforeCutoff) {
+		}
+
+	}
+
+	/**
+	 * Connects to the RPC port over and over (one connection every millisecond or so, each closed at
+	 * once) and raises {@link #refused} at the first refusal: the moment the listener has closed,
+	 * which the server does just before it drains its connections. Bounded in count and time.
+	 */
+	private static final class RefusalProbe {
+
+		final AtomicBoolean refused = new AtomicBoolean();
+
+		final AtomicLong accepted = new AtomicLong();
+
+		private final int port;
+
+		private final Thread thread;
+
+		RefusalProbe(int port) {
+			this.port = port;
+			this.thread = new Thread(this::probe, "refusal-probe");
+			this.thread.setDaemon(true);
+		}
+
+		void start() {
+			this.thread.start();
+		}
+
+		private void probe() {
+			long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+			for (int i = 0; i < 100_000 && System.nanoTime() < deadline; i++) {
+				try (Socket socket = new Socket("127.0.0.1", this.port)) {
+					this.accepted.incrementAndGet();
+				}
+				catch (ConnectException ex) {
+					this.refused.set(true);
+					return;
+				}
+				catch (IOException ex) {
+					// not a refusal (e.g. reset by a listener closing meanwhile): probe again
+				}
+				try {
+					Thread.sleep(1);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		}
+
+		void awaitEnd() throws InterruptedException {
+			this.thread.join(Duration.ofSeconds(130).toMillis());
 		}
 
 	}

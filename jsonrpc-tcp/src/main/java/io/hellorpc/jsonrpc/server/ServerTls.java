@@ -9,6 +9,7 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.KeyManager;
@@ -122,9 +123,12 @@ final class ServerTls {
 	private static void checkKeysMatchCertificates(String name, SslBundle bundle) {
 		try {
 			KeyStore store = bundle.getStores().getKeyStore();
+			// The bundle's chosen key when it names one (the only one served), else every entry.
+			String chosen = bundle.getKey().getAlias();
+			List<String> aliases = (chosen != null) ? List.of(chosen) : Collections.list(store.aliases());
 			for (KeyManager manager : bundle.getManagers().getKeyManagerFactory().getKeyManagers()) {
 				if (manager instanceof X509KeyManager keys) {
-					for (String alias : Collections.list(store.aliases())) {
+					for (String alias : aliases) {
 						PrivateKey key = keys.getPrivateKey(alias);
 						X509Certificate[] chain = keys.getCertificateChain(alias);
 						if (key != null && chain != null && chain.length > 0 && !signsFor(key, chain[0].getPublicKey())) {
@@ -140,7 +144,10 @@ final class ServerTls {
 		}
 	}
 
-	/** Whether what {@code key} signs {@code certified} verifies; {@code true} for key types this cannot test. */
+	/**
+	 * Whether what {@code key} signs {@code certified} verifies; {@code true} for keys this cannot
+	 * test (another type, or one that signs only inside its own provider, as PKCS#11's).
+	 */
 	private static boolean signsFor(PrivateKey key, PublicKey certified) {
 		String algorithm = switch (key.getAlgorithm()) {
 			case "EC" -> "SHA256withECDSA";
@@ -152,18 +159,21 @@ final class ServerTls {
 			return true;
 		}
 		byte[] probe = "hello-rpc key check".getBytes(StandardCharsets.US_ASCII);
+		byte[] signature;
 		try {
 			Signature signer = Signature.getInstance(algorithm);
 			signer.initSign(key);
 			signer.update(probe);
-			byte[] signature = signer.sign();
+			signature = signer.sign();
+		}
+		catch (GeneralSecurityException ex) {
+			return true;
+		}
+		try {
 			Signature verifier = Signature.getInstance(algorithm);
 			verifier.initVerify(certified);
 			verifier.update(probe);
 			return verifier.verify(signature);
-		}
-		catch (java.security.NoSuchAlgorithmException ex) {
-			return true;
 		}
 		catch (GeneralSecurityException ex) {
 			return false;

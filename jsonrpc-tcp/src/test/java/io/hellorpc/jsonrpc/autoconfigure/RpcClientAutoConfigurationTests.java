@@ -104,7 +104,7 @@ class RpcClientAutoConfigurationTests {
 
 		@Bean
 		RpcTemplateCustomizer shortDeadline() {
-			return (builder) -> builder.timeout(Duration.ofMillis(250));
+			return (builder) -> builder.timeout(Duration.ofMillis(2000));
 		}
 
 	}
@@ -270,16 +270,16 @@ class RpcClientAutoConfigurationTests {
 					assertThat(peer.requests()).anySatisfy((request) -> assertThat(request).contains("\"Name\":\"builder\""))
 						.anySatisfy((request) -> assertThat(request).contains("\"Name\":\"default\""))
 						.anySatisfy((request) -> assertThat(request).contains("\"Name\":\"second\""));
-					// The second: every template's deadline is 250 ms (rpc.client.timeout is 10 s).
+					// The second: every template's deadline is 2 s (rpc.client.timeout is 10 s).
 					assertThatExceptionOfType(RpcTimeoutException.class)
 						.isThrownBy(() -> rpc.call("Handler.Execute", new Request("silent"), Response.class))
-						.withMessage("Handler.Execute to 127.0.0.1:" + peer.port() + " got no reply within 250 ms");
+						.withMessage("Handler.Execute to 127.0.0.1:" + peer.port() + " got no reply within 2000 ms");
 					assertThatExceptionOfType(RpcTimeoutException.class)
 						.isThrownBy(() -> context.getBean(DefaultGreeter.class).execute(new Request("silent")))
-						.withMessage("Handler.Execute to 127.0.0.1:" + peer.port() + " got no reply within 250 ms");
+						.withMessage("Handler.Execute to 127.0.0.1:" + peer.port() + " got no reply within 2000 ms");
 					assertThatExceptionOfType(RpcTimeoutException.class)
 						.isThrownBy(() -> context.getBean(SecondGreeter.class).execute(new Request("silent")))
-						.withMessage("Handler.Execute to 127.0.0.1:" + peer.port() + " got no reply within 250 ms");
+						.withMessage("Handler.Execute to 127.0.0.1:" + peer.port() + " got no reply within 2000 ms");
 				}
 			});
 		}

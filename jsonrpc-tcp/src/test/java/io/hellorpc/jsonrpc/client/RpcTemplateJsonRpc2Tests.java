@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import io.hellorpc.jsonrpc.support.Listeners;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.hellorpc.jsonrpc.support.RunningServer;
 import io.hellorpc.jsonrpc.support.TestServices;
@@ -82,7 +83,7 @@ class RpcTemplateJsonRpc2Tests {
 
 	@Test
 	void aBatchGoesOutAsOneJsonArrayHoldingEveryCallAndNotification() throws Exception {
-		try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		try (ServerSocket peer = Listeners.loopback();
 				RpcTemplate template = new RpcTemplateBuilder().address("127.0.0.1", peer.getLocalPort())
 					.protocol(RpcProtocol.JSON_RPC_2)
 					.timeout(Duration.ofMinutes(1))

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import io.hellorpc.jsonrpc.support.Listeners;
 import io.hellorpc.jsonrpc.server.NettyRpcServer;
 import io.hellorpc.jsonrpc.support.RefusingPort;
 import io.hellorpc.jsonrpc.support.RunningServer;
@@ -92,19 +93,22 @@ class RpcTemplateTests {
 		try (RunningServer server = RunningServer.start(); RpcTemplate rpc = template(server.port())) {
 			TestServices.Sleeper sleeper = server.bean(TestServices.Sleeper.class);
 			NettyRpcServer listener = server.bean(NettyRpcServer.class);
+			// Connected first, so that the held calls below are written long before their deadline even on a
+			// loaded machine (a call whose deadline passes before it is written is never sent).
+			assertThat(rpc.call("Handler.Execute", new Request("warm"), Response.class)).isEqualTo(new Response("Hello warm"));
 			// Held by the server until after the deadline: no clock race decides the outcome.
 			assertThatExceptionOfType(RpcTimeoutException.class)
-				.isThrownBy(() -> rpc.call("Slow.Hold", "late", String.class, Duration.ofMillis(100)))
-				.withMessage("Slow.Hold to 127.0.0.1:" + server.port() + " got no reply within 100 ms");
+				.isThrownBy(() -> rpc.call("Slow.Hold", "late", String.class, Duration.ofMillis(1000)))
+				.withMessage("Slow.Hold to 127.0.0.1:" + server.port() + " got no reply within 1000 ms");
 			assertThat(rpc.pendingCalls()).isZero();
 			// The server's call is held at the gate, so no reply can have come: the deadline ended the wait.
 			await().until(() -> sleeper.running() == 1);
-			CompletableFuture<String> async = rpc.callAsync("Slow.Hold", "late too", String.class, Duration.ofMillis(100));
-			assertThat(async).failsWithin(Duration.ofSeconds(10))
+			CompletableFuture<String> async = rpc.callAsync("Slow.Hold", "late too", String.class, Duration.ofMillis(1000));
+			assertThat(async).failsWithin(Duration.ofSeconds(30))
 				.withThrowableOfType(ExecutionException.class)
 				.havingCause()
 				.isInstanceOf(RpcTimeoutException.class)
-				.withMessage("Slow.Hold to 127.0.0.1:" + server.port() + " got no reply within 100 ms");
+				.withMessage("Slow.Hold to 127.0.0.1:" + server.port() + " got no reply within 1000 ms");
 			await().until(() -> sleeper.running() == 2);
 			assertThat(rpc.pendingCalls()).isZero();
 			sleeper.release(2);
@@ -162,7 +166,7 @@ class RpcTemplateTests {
 
 	@Test
 	void theDeadlineCoversConnectingToAPeerThatNeverFinishesTheHandshake() throws Exception {
-		try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		try (ServerSocket peer = Listeners.loopback();
 				RpcTemplate rpc = tlsTemplate(peer, Duration.ofMinutes(1))) {
 			int port = peer.getLocalPort();
 			CompletableFuture<Response> async = rpc.callAsync("Handler.Execute", new Request("x"), Response.class,
@@ -186,7 +190,7 @@ class RpcTemplateTests {
 
 	@Test
 	void theConnectTimeoutEndsAHandshakeThatNeverFinishesAndTheFailureNamesIt() throws Exception {
-		try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		try (ServerSocket peer = Listeners.loopback();
 				RpcTemplate rpc = tlsTemplate(peer, Duration.ofMillis(300))) {
 			// The call's deadline is far: what ends it is the connect timeout, and the failure says so.
 			assertThatExceptionOfType(RpcConnectionException.class)
@@ -300,7 +304,7 @@ class RpcTemplateTests {
 
 	@Test
 	void aReplyForAnUnknownIdIsIgnored() throws Exception {
-		try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		try (ServerSocket fake = Listeners.loopback();
 				RpcTemplate rpc = template(fake.getLocalPort())) {
 			CompletableFuture<Response> call = rpc.callAsync("Handler.Execute", new Request("x"), Response.class);
 			try (Socket peer = fake.accept()) {
@@ -318,7 +322,7 @@ class RpcTemplateTests {
 
 	@Test
 	void callsWaitingWhenTheConnectionDropsFailAtOnce() throws Exception {
-		try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		try (ServerSocket fake = Listeners.loopback();
 				RpcTemplate rpc = new RpcTemplateBuilder().address("127.0.0.1", fake.getLocalPort())
 					.timeout(Duration.ofMinutes(5))
 					.build()) {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.hellorpc.jsonrpc.support.Listeners;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
@@ -155,7 +156,7 @@ class BootTracingPropagationTests {
 	@Test
 	void tracestateTravelsWithTheTraceIntoTheCallsTheServerMakes() throws Exception {
 		String tracestate = "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7";
-		try (ServerSocket downstream = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+		try (ServerSocket downstream = Listeners.loopback()) {
 			start("test.downstream.port=" + downstream.getLocalPort(), "management.tracing.baggage.remote-fields=tracestate");
 			String onward;
 			try (RawConnection connection = new RawConnection(port())) {
@@ -196,7 +197,7 @@ class BootTracingPropagationTests {
 	 * it reads the request's bytes, hands them on unchanged and the reply back.
 	 */
 	private String callThroughTheTest(String name) throws Exception {
-		try (ServerSocket between = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		try (ServerSocket between = Listeners.loopback();
 				RpcTemplate rpc = this.context.getBean(RpcTemplateBuilder.class).address("127.0.0.1", between.getLocalPort()).build()) {
 			CompletableFuture<Response> pending = rpc.callAsync("Handler.Execute", new Request(name), Response.class);
 			try (Socket client = between.accept(); RawConnection server = new RawConnection(port())) {

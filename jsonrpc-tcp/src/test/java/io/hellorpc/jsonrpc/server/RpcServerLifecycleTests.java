@@ -65,7 +65,7 @@ class RpcServerLifecycleTests {
 	@Test
 	void aCallThatFinishesWithinTheGracePeriodIsAnsweredBeforeItsConnectionCloses() {
 		// A grace period no run comes near: the stop ends as soon as the call is answered, not when it is over.
-		RunningServer server = RunningServer.start("rpc.server.shutdown-grace-period=10m");
+		RunningServer server = RunningServer.start("rpc.server.shutdown-grace-period=2m");
 		int port = server.port();
 		TestServices.Gates gates = server.bean(TestServices.Gates.class);
 		NettyRpcServer listener = server.bean(NettyRpcServer.class);

@@ -35,12 +35,7 @@ public final class RunningServer implements AutoCloseable {
 
 	/** As {@link #start(String...)}, with the beans of {@code configuration} too (customizers, say). */
 	public static RunningServer start(Class<?> configuration, String... properties) {
-		List<String> all = new ArrayList<>(List.of("rpc.server.host=127.0.0.1", "rpc.server.port=0"));
-		all.addAll(List.of(properties));
-		return new RunningServer(new SpringApplicationBuilder(TestServices.class, configuration).web(WebApplicationType.NONE)
-			.bannerMode(Banner.Mode.OFF)
-			.properties(all.toArray(String[]::new))
-			.run());
+		return startWith(new Class<?>[] { configuration }, properties);
 	}
 
 	public int port() {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.hellorpc.jsonrpc.support.Listeners;
 import io.hellorpc.jsonrpc.client.ImportRpcServices;
 import io.hellorpc.jsonrpc.client.RpcConnectionException;
 import io.hellorpc.jsonrpc.client.RpcExchange;
@@ -160,7 +161,7 @@ class RpcExchangeTests {
 
 	@Test
 	void aVoidMethodGoesOutWithoutAnIdInJsonRpc2AndWaitsForNoReply() throws Exception {
-		try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		try (ServerSocket peer = Listeners.loopback();
 				RpcTemplate rpc = template(peer, RpcProtocol.JSON_RPC_2)) {
 			Handler handler = RpcServiceProxyFactory.of(rpc).createClient(Handler.class);
 			CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> handler.note("sent-as-notification"));
@@ -178,7 +179,7 @@ class RpcExchangeTests {
 
 	@Test
 	void aVoidMethodInGosDialectIsACallThatWaitsForItsReplyAndThrowsItsError() throws Exception {
-		try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+		try (ServerSocket peer = Listeners.loopback();
 				RpcTemplate rpc = template(peer, RpcProtocol.GO)) {
 			Handler handler = RpcServiceProxyFactory.of(rpc).createClient(Handler.class);
 			CompletableFuture<Void> called = CompletableFuture.runAsync(() -> handler.note("sent-as-call"));

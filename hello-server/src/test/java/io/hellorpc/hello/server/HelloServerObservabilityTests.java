@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +21,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 
+import static io.hellorpc.hello.server.PrometheusSamples.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -176,20 +176,7 @@ class HelloServerObservabilityTests {
 	private Map<String, Double> samples() throws Exception {
 		HttpResponse<String> response = get("/actuator/prometheus");
 		assertThat(response.statusCode()).isEqualTo(200);
-		Map<String, Double> samples = new HashMap<>();
-		for (String line : response.body().split("\n")) {
-			int space = line.lastIndexOf(' ');
-			if (!line.startsWith("#") && space > 0) {
-				samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-			}
-		}
-		return samples;
-	}
-
-	/** How much a series grew; a series not yet there counts as 0. */
-	private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
-		assertThat(after).containsKey(series);
-		return after.get(series) - before.getOrDefault(series, 0.0);
+		return PrometheusSamples.parse(response.body());
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.validation.annotation.Validated;
 
+import static io.hellorpc.hello.server.PrometheusSamples.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -133,20 +133,7 @@ class HelloServerScrapeTests {
 				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + "/actuator/prometheus")).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
-		Map<String, Double> samples = new HashMap<>();
-		for (String line : response.body().split("\n")) {
-			int space = line.lastIndexOf(' ');
-			if (!line.startsWith("#") && space > 0) {
-				samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-			}
-		}
-		return samples;
-	}
-
-	/** How much a series grew; a series not yet there counts as 0. */
-	private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
-		assertThat(after).containsKey(series);
-		return after.get(series) - before.getOrDefault(series, 0.0);
+		return PrometheusSamples.parse(response.body());
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)

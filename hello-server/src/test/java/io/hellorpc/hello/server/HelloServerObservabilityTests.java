@@ -10,7 +10,7 @@ import java.util.Map;
 import io.hellorpc.jsonrpc.client.RpcRemoteException;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
-import io.hellorpc.jsonrpc.server.NettyRpcServer;
+import io.hellorpc.jsonrpc.server.RpcServer;
 import io.hellorpc.jsonrpc.support.RawConnection;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +49,7 @@ class HelloServerObservabilityTests {
 	private RpcTemplateBuilder rpcTemplateBuilder;
 
 	@Autowired
-	private NettyRpcServer server;
+	private RpcServer server;
 
 	@Test
 	void callsAndRejectedMessagesAreCountedWithTheirTags() throws Exception {

@@ -5,7 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.hellorpc.jsonrpc.server.NettyRpcServer;
+import io.hellorpc.jsonrpc.server.RpcServer;
 import io.hellorpc.jsonrpc.server.RpcServerLifecycle;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class HelloServerRpcDisabledTests {
 	void noListenerIsMadeOrBoundWhileTheActuatorIsUp() throws Exception {
 		// The endpoint bean is there, but nothing serves it: no listener, no port bound and published.
 		assertThat(this.context.getBeansOfType(Handler.class)).hasSize(1);
-		assertThat(this.context.getBeansOfType(NettyRpcServer.class)).isEmpty();
+		assertThat(this.context.getBeansOfType(RpcServer.class)).isEmpty();
 		assertThat(this.context.getBeansOfType(RpcServerLifecycle.class)).isEmpty();
 		assertThat(this.context.getEnvironment().getProperty("local.rpc.port")).isNull();
 		HttpResponse<String> health = get("/actuator/health");

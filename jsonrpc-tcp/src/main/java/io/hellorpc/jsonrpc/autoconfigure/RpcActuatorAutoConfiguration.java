@@ -1,6 +1,6 @@
 package io.hellorpc.jsonrpc.autoconfigure;
 
-import io.hellorpc.jsonrpc.server.NettyRpcServer;
+import io.hellorpc.jsonrpc.server.RpcServer;
 import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** The JSON-RPC server's health indicator ({@code rpc}) and actuator endpoint ({@code /actuator/rpc}). */
 @AutoConfiguration(after = RpcServerAutoConfiguration.class)
-@ConditionalOnBean(NettyRpcServer.class)
+@ConditionalOnBean(RpcServer.class)
 public class RpcActuatorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -26,7 +26,7 @@ public class RpcActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "rpcHealthIndicator")
-		RpcServerHealthIndicator rpcHealthIndicator(NettyRpcServer server) {
+		RpcServerHealthIndicator rpcHealthIndicator(RpcServer server) {
 			return new RpcServerHealthIndicator(server);
 		}
 

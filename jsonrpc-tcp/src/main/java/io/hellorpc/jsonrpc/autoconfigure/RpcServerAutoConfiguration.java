@@ -3,8 +3,9 @@ package io.hellorpc.jsonrpc.autoconfigure;
 import java.util.concurrent.Executor;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
-import io.hellorpc.jsonrpc.server.NettyRpcServer;
-import io.hellorpc.jsonrpc.server.RpcDispatcher;
+import io.hellorpc.jsonrpc.server.NettyRpcServerFactory;
+import io.hellorpc.jsonrpc.server.RpcServer;
+import io.hellorpc.jsonrpc.server.RpcServerFactory;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
 import io.hellorpc.jsonrpc.server.RpcParamValidator;
 import io.hellorpc.jsonrpc.server.RpcServerActivity;
@@ -60,15 +61,6 @@ public class RpcServerAutoConfiguration {
 		return new RpcServerActivity(meterRegistry.getIfAvailable(CompositeMeterRegistry::new));
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	public RpcDispatcher rpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec,
-			ObjectProvider<ObservationRegistry> observationRegistry, RpcServerActivity activity,
-			ObjectProvider<RpcParamValidator> validator) {
-		return new RpcDispatcher(registry, codec, observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
-				activity, validator.getIfAvailable(() -> RpcParamValidator.NONE));
-	}
-
 	/** Bean Validation of {@code @Valid} params, when the application has a validator. */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "jakarta.validation.Validator")
@@ -85,22 +77,39 @@ public class RpcServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	public NettyRpcServer nettyRpcServer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
+	public RpcServerFactory rpcServerFactory(RpcServerProperties properties, JsonRpcCodec codec,
+			RpcServiceRegistry registry,
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> executor,
-			RpcServerActivity activity, ObjectProvider<SslBundles> sslBundles, ObjectProvider<RpcServerCustomizer> customizers) {
+			RpcServerActivity activity, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<RpcParamValidator> validator, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<RpcServerCustomizer> customizers, ApplicationEventPublisher events) {
 		// Without Boot's applicationTaskExecutor (an application that defines its own Executor makes
 		// Boot back off), null: the server runs calls on a pool of its own and shuts it down on stop.
 		Executor callExecutor = (properties.callThreads() == RpcServerProperties.CallThreads.EVENT_LOOP)
 				? Runnable::run : executor.getIfAvailable();
-		return new NettyRpcServer(properties, codec, dispatcher, callExecutor, activity, sslBundles.getIfAvailable(),
-				customizers.orderedStream().toList());
+		return new NettyRpcServerFactory(properties, codec, registry, callExecutor, activity,
+				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
+				validator.getIfAvailable(() -> RpcParamValidator.NONE), sslBundles.getIfAvailable(),
+				customizers.orderedStream().toList(), events);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	public RpcServerLifecycle rpcServerLifecycle(NettyRpcServer server, ConfigurableEnvironment environment,
+	public RpcServer rpcServer(RpcServerFactory factory) {
+		return factory.createServer();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public RpcServerLifecycle rpcServerLifecycle(RpcServer server, ConfigurableEnvironment environment,
 			ApplicationEventPublisher events) {
 		return new RpcServerLifecycle(server, environment, events);
+	}
+
+	/** Readiness follows memory pressure: REFUSING_TRAFFIC while under it, so that a load balancer sends traffic elsewhere. */
+	@Bean
+	static MemoryPressureReadiness rpcMemoryPressureReadiness(ApplicationEventPublisher events) {
+		return new MemoryPressureReadiness(events);
 	}
 
 }

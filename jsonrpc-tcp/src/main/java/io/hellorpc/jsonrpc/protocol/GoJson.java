@@ -4,6 +4,8 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.io.CharacterEscapes;
 import tools.jackson.core.io.SerializedString;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamWriteConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -34,6 +36,12 @@ import tools.jackson.databind.type.LogicalType;
  */
 public final class GoJson {
 
+	/** encoding/json's {@code maxNestingDepth}. */
+	static final int GO_MAX_NESTING_DEPTH = 10_000;
+
+	/** Digits in one number, far past any id or value a program sends (Jackson's default is 1,000). */
+	static final int MAX_NUMBER_LENGTH = 100_000;
+
 	private GoJson() {
 	}
 
@@ -43,6 +51,15 @@ public final class GoJson {
 			.enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
 			.disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
 			.disable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
+			// Go's decoder nests 10,000 deep and takes numbers of any length; the message size bounds
+			// strings, and numbers stop short of the length where turning digits into a BigInteger
+			// (quadratic) would hold a thread for long.
+			.streamReadConstraints(StreamReadConstraints.builder()
+				.maxNestingDepth(GO_MAX_NESTING_DEPTH)
+				.maxNumberLength(MAX_NUMBER_LENGTH)
+				.maxStringLength(Integer.MAX_VALUE)
+				.build())
+			.streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(GO_MAX_NESTING_DEPTH).build())
 			.build();
 		SimpleModule goNumbers = new SimpleModule("go-numbers").addSerializer(Double.class, new GoFloatSerializer<>(Double.class))
 			.addSerializer(double.class, new GoFloatSerializer<>(double.class))

@@ -1,6 +1,7 @@
 package io.hellorpc.jsonrpc.protocol;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,8 +34,43 @@ public final class JsonFrameDecoder extends ByteToMessageDecoder {
 
 	private boolean failed;
 
+	/** Told the bytes this decoder holds after every read, and 0 when it is removed. */
+	private final IntConsumer bufferedBytes;
+
 	public JsonFrameDecoder(int maxFrameLength) {
+		this(maxFrameLength, (bytes) -> {
+		});
+	}
+
+	/**
+	 * @param bufferedBytes told the bytes held for the incomplete message (its buffer's capacity)
+	 * after every read and 0 when the decoder goes, so that a whole server can budget them
+	 */
+	public JsonFrameDecoder(int maxFrameLength, IntConsumer bufferedBytes) {
 		this.maxFrameLength = maxFrameLength;
+		this.bufferedBytes = bufferedBytes;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+		super.channelRead(ctx, msg);
+		this.bufferedBytes.accept(heldBytes());
+	}
+
+	@Override
+	protected void handlerRemoved0(ChannelHandlerContext ctx) {
+		this.bufferedBytes.accept(0);
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		super.channelInactive(ctx);
+		this.bufferedBytes.accept(0);
+	}
+
+	private int heldBytes() {
+		ByteBuf buffer = internalBuffer();
+		return buffer.isReadable() ? buffer.capacity() : 0;
 	}
 
 	@Override
@@ -78,7 +114,7 @@ public final class JsonFrameDecoder extends ByteToMessageDecoder {
 		int start = in.readerIndex() + this.scanned;
 		int limit = in.writerIndex();
 		// Past the limit, stop looking: the message is too large whatever follows.
-		int stop = Math.min(limit, in.readerIndex() + this.maxFrameLength + 1);
+		int stop = (int) Math.min(limit, in.readerIndex() + (long) this.maxFrameLength + 1);
 		for (int i = start; i < stop; i++) {
 			byte b = in.getByte(i);
 			if (this.inString) {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
@@ -74,6 +75,17 @@ public final class JsonRpcCodec {
 	/** Writes the reply to a call in the call's dialect, and a newline. */
 	public ByteBuf writeResponse(ByteBufAllocator allocator, RpcRequest request, RpcOutcome outcome) {
 		return this.writer.writeResponse(allocator, request, outcome);
+	}
+
+	/** Whether the reply to this call can be encoded (its result is one Jackson can write). */
+	public boolean canWrite(RpcRequest request, RpcOutcome outcome) {
+		try {
+			this.writer.writeResponse(UnpooledByteBufAllocator.DEFAULT, request, outcome).release();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 	/** Writes the array answering a batch, or returns {@code null} when every call was a notification. */

@@ -262,7 +262,10 @@ final class MessageReader {
 		long at = (location != null) ? location.getByteOffset() : -1;
 		String problem;
 		if (ex instanceof StreamConstraintsException) {
-			problem = "exceeded max depth"; // Go's words; Jackson's own limit on nesting
+			String text = String.valueOf(ex.getOriginalMessage());
+			problem = text.startsWith("Number value length") ? "a number longer than " + GoJson.MAX_NUMBER_LENGTH + " digits"
+					: text.contains("nesting depth") ? "exceeded max depth" // Go's words
+					: "a value over the parser's limits";
 		}
 		else if (at < 0 || at >= length) {
 			problem = "unexpected end of JSON input";

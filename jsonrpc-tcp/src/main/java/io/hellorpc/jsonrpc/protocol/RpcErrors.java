@@ -48,6 +48,33 @@ public final class RpcErrors {
 		return "jsonrpc: too many connections: the limit is " + limit + " (rpc.server.max-connections)";
 	}
 
+	/** A method failed in a way that describes code, not the call (the log has the details). */
+	public static String failedInternally(String method) {
+		return "rpc: " + method + " failed with an internal error";
+	}
+
+	/** Our own code failed answering a call. */
+	public static String internalError() {
+		return "rpc: internal error";
+	}
+
+	public static String cannotEncode(String method) {
+		return "rpc: cannot encode the result of " + method;
+	}
+
+	public static String batchTooLarge(int size, int limit) {
+		return "Invalid Request: a batch of " + size + " calls is more than rpc.server.max-batch-size (" + limit + ")";
+	}
+
+	public static String callTimedOut(String timeout) {
+		return "rpc: call timed out after " + timeout + " (rpc.server.call-timeout)";
+	}
+
+	public static String shed(long budget, long held) {
+		return "jsonrpc: connection shed: the server is over rpc.server.memory.budget (" + budget
+				+ " bytes) and this connection held the most (" + held + " bytes)";
+	}
+
 	public static String shuttingDown() {
 		return "rpc: server is shutting down";
 	}

@@ -2,36 +2,43 @@ package io.hellorpc.jsonrpc.server;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * The JSON-RPC listener on Netty's NIO transport: binds, and on stop stops accepting, lets the
  * connections finish the calls they sent within the grace period, then closes them.
  */
-public final class NettyRpcServer {
+final class NettyRpcServer implements RpcServer {
 
 	private static final Log logger = LogFactory.getLog(NettyRpcServer.class);
+
+	/**
+	 * Threads of the server's own call pool: where calls run without an application executor, and
+	 * where they run when that executor refuses them. Bounded, as a servlet container's pool is;
+	 * idle threads end after a minute.
+	 */
+	static final int OWN_POOL_THREADS = 200;
 
 	private final RpcServerProperties properties;
 
@@ -39,43 +46,42 @@ public final class NettyRpcServer {
 
 	private final RpcDispatcher dispatcher;
 
-	/** Where calls run; {@code null} for a pool of the server's own, made on start and shut down on stop. */
+	/** Where calls run; {@code null} for the server's own pool. */
 	private final Executor executor;
-
-	private final List<RpcServerCustomizer> customizers;
-
-	private ExecutorService ownExecutor;
 
 	private final RpcServerActivity activity;
 
 	private final SslBundles sslBundles;
 
+	private final List<RpcServerCustomizer> customizers;
+
+	/** {@code null} when nobody listens for memory pressure events. */
+	private final ApplicationEventPublisher events;
+
 	private EventLoopGroup acceptor;
 
 	private EventLoopGroup workers;
 
-	private ChannelGroup connections;
+	private ThreadPoolExecutor ownPool;
 
-	private Channel listener;
+	private Connections connections;
 
-	/**
-	 * @param executor where calls run; {@code null} gives the server a pool of its own (daemon
-	 * threads {@code rpc-call-N}), shut down when it stops
-	 * @param sslBundles where {@code rpc.server.ssl.bundle} is looked up; may be {@code null} when
-	 * the listener is plain TCP
-	 */
-	public NettyRpcServer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher,
-			Executor executor, RpcServerActivity activity, SslBundles sslBundles, List<RpcServerCustomizer> customizers) {
-		this.sslBundles = sslBundles;
-		this.customizers = List.copyOf(customizers);
+	private volatile Channel listener;
+
+	NettyRpcServer(RpcServerProperties properties, JsonRpcCodec codec, RpcDispatcher dispatcher, Executor executor,
+			RpcServerActivity activity, SslBundles sslBundles, List<RpcServerCustomizer> customizers,
+			ApplicationEventPublisher events) {
 		this.properties = properties;
 		this.codec = codec;
 		this.dispatcher = dispatcher;
 		this.executor = executor;
 		this.activity = activity;
+		this.sslBundles = sslBundles;
+		this.customizers = List.copyOf(customizers);
+		this.events = events;
 	}
 
-	/** Binds and starts accepting; returns the bound address (with the real port when 0 was asked). */
+	@Override
 	public synchronized InetSocketAddress start() {
 		if (this.listener != null) {
 			return address();
@@ -85,108 +91,97 @@ public final class NettyRpcServer {
 				? new ServerTls(this.sslBundles, this.properties.ssl(), this.activity) : null;
 		this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rpc-accept"),
 				NioIoHandler.newFactory());
-		this.workers = new MultiThreadIoEventLoopGroup(ioThreads(),
-				new DefaultThreadFactory("rpc-io"), NioIoHandler.newFactory());
-		this.connections = new DefaultChannelGroup("rpc-connections", GlobalEventExecutor.INSTANCE);
-		Executor callExecutor = this.executor;
-		if (callExecutor == null) {
-			this.ownExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("rpc-call", true));
-			callExecutor = this.ownExecutor;
-		}
+		this.workers = new MultiThreadIoEventLoopGroup(ioThreads(), new DefaultThreadFactory("rpc-io"),
+				NioIoHandler.newFactory());
+		this.ownPool = new ThreadPoolExecutor(OWN_POOL_THREADS, OWN_POOL_THREADS, 60, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), new DefaultThreadFactory("rpc-call", true));
+		this.ownPool.allowCoreThreadTimeOut(true);
+		this.connections = new Connections();
+		ListenerGuard guard = new ListenerGuard(this.connections);
+		MemoryBudget budget = new MemoryBudget(memoryBudget(), this.properties.memory().pressureThreshold(),
+				this.activity, this.codec, GlobalEventExecutor.INSTANCE, (underPressure) -> {
+					guard.accepting(!underPressure);
+					if (this.events != null) {
+						this.events.publishEvent(new RpcServerMemoryPressureEvent(this, underPressure,
+								this.activity.bufferedBytes(), this.activity.memoryBudget()));
+					}
+				});
+		Executor calls = (this.executor != null) ? this.executor : this.ownPool;
 		try {
 			ServerBootstrap bootstrap = new ServerBootstrap().group(this.acceptor, this.workers)
 				.channel(NioServerSocketChannel.class)
 				.option(ChannelOption.SO_BACKLOG, 1024)
+				.handler(guard)
 				.childOption(ChannelOption.TCP_NODELAY, true)
 				.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-				.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-				.childHandler(new RpcServerInitializer(this.properties, this.codec, this.dispatcher, callExecutor,
-						this.activity, this.connections, tls, this.customizers));
+				.childHandler(new RpcServerInitializer(this.properties, this.codec, this.dispatcher, calls, this.ownPool,
+						this.activity, this.connections, budget, tls, this.customizers));
 			this.customizers.forEach((customizer) -> customizer.customize(bootstrap));
-			this.listener = bootstrap.bind(this.properties.host(), this.properties.port())
-				.syncUninterruptibly()
-				.channel();
+			this.listener = bootstrap.bind(this.properties.host(), this.properties.port()).syncUninterruptibly().channel();
 		}
 		catch (RuntimeException ex) {
-			shutdownEventLoops();
+			shutdown();
 			throw new IllegalStateException("JSON-RPC server cannot listen on " + this.properties.host() + ":"
 					+ this.properties.port() + ": " + ex.getMessage(), ex);
 		}
-		logger.info("JSON-RPC server listening on " + address()
-				+ ((tls != null) ? " (TLS, SSL bundle '" + this.properties.ssl().bundle() + "', client-auth "
-						+ this.properties.ssl().clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")" : ""));
+		logger.info("JSON-RPC server listening on " + address() + ((tls != null) ? " (TLS, SSL bundle '"
+				+ this.properties.ssl().bundle() + "', client-auth "
+				+ this.properties.ssl().clientAuth().name().toLowerCase(Locale.ROOT) + ")" : ""));
 		return address();
 	}
 
-	/** Stops accepting, drains the connections within the grace period, then closes everything. */
-	public synchronized void stop() {
-		if (this.listener == null) {
+	/** The configured budget, else half of what the JVM lets direct buffers use. */
+	private long memoryBudget() {
+		return (this.properties.memory().budget() != null) ? this.properties.memory().budget().toBytes()
+				: PlatformDependent.maxDirectMemory() / 2;
+	}
+
+	@Override
+	public void stop() {
+		Channel listening;
+		synchronized (this) {
+			listening = this.listener;
+			this.listener = null;
+		}
+		if (listening == null) {
 			return;
 		}
-		InetSocketAddress address = address();
-		this.listener.close().syncUninterruptibly();
-		this.listener = null;
-		this.connections
-			.forEach((connection) -> connection.pipeline().fireUserEventTriggered(RpcConnectionHandler.DRAIN));
-		boolean drained = this.connections.newCloseFuture()
-			.awaitUninterruptibly(this.properties.shutdownGracePeriod().toMillis());
-		if (!drained) {
+		InetSocketAddress address = (InetSocketAddress) listening.localAddress();
+		listening.close().syncUninterruptibly();
+		this.connections.drain();
+		if (!this.connections.awaitClosed(this.properties.shutdownGracePeriod().toMillis())) {
 			logger.warn("JSON-RPC server grace period of " + this.properties.shutdownGracePeriod() + " is over with "
 					+ this.activity.callsInFlight() + " calls in flight; closing their connections");
-			this.connections.close().awaitUninterruptibly();
+			this.connections.closeAll();
 		}
-		shutdownEventLoops();
+		shutdown();
 		logger.info("JSON-RPC server on " + address + " stopped");
 	}
 
-	public synchronized boolean isRunning() {
+	@Override
+	public boolean isRunning() {
 		return this.listener != null;
 	}
 
-	/** The bound address, or {@code null} when not listening. */
-	public synchronized InetSocketAddress address() {
-		return (this.listener != null) ? (InetSocketAddress) this.listener.localAddress() : null;
+	@Override
+	public InetSocketAddress address() {
+		Channel listening = this.listener;
+		return (listening != null) ? (InetSocketAddress) listening.localAddress() : null;
 	}
 
-	/** Reply bytes written and not yet taken by peers, over all connections (an estimate; for tests). */
-	long pendingOutboundBytes() {
-		ChannelGroup open = this.connections;
-		long total = 0;
-		if (open != null) {
-			for (Channel connection : open) {
-				var buffer = connection.unsafe().outboundBuffer();
-				total += (buffer != null) ? buffer.totalPendingWriteBytes() : 0;
-			}
-		}
-		return total;
-	}
-
+	@Override
 	public RpcServerActivity activity() {
 		return this.activity;
 	}
 
-	private WriteBufferWaterMark waterMark() {
-		int high = (int) this.properties.outboundHighWaterMark().toBytes();
-		return new WriteBufferWaterMark(high / 2, high);
-	}
-
 	private int ioThreads() {
-		return (this.properties.ioThreads() > 0) ? this.properties.ioThreads()
-				: Runtime.getRuntime().availableProcessors();
+		return (this.properties.ioThreads() > 0) ? this.properties.ioThreads() : Runtime.getRuntime().availableProcessors();
 	}
 
-	private void shutdownEventLoops() {
+	private void shutdown() {
 		this.acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
 		this.workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-		if (this.ownExecutor != null) {
-			this.ownExecutor.shutdownNow();
-			this.ownExecutor = null;
-		}
-	}
-
-	/** Whether calls run on a pool of the server's own (no executor was given) that is up now. */
-	boolean hasOwnExecutor() {
-		return this.ownExecutor != null && !this.ownExecutor.isShutdown();
+		this.ownPool.shutdownNow();
 	}
 
 }

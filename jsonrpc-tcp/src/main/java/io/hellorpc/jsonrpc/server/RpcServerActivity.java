@@ -72,6 +72,17 @@ public final class RpcServerActivity {
 
 	private final Counter[] rejectedMessages = new Counter[RejectReason.values().length];
 
+	private final AtomicLong bufferedBytes = new AtomicLong();
+
+	private volatile long memoryBudget;
+
+	private final AtomicLong connectionsShed = new AtomicLong();
+
+	/** When the current memory pressure began ({@link System#nanoTime()}), 0 when there is none. */
+	private volatile long pressureSince;
+
+	private final AtomicLong pressureNanos = new AtomicLong();
+
 	public RpcServerActivity(MeterRegistry registry) {
 		Gauge.builder("rpc.server.connections", this.openConnections, AtomicInteger::get)
 			.description("Connections open now")
@@ -91,7 +102,7 @@ public final class RpcServerActivity {
 			.tags(TAGS)
 			.register(registry);
 		FunctionCounter.builder("rpc.server.connections.reading.paused", this.readingPaused, AtomicLong::get)
-			.description("Times a connection was no longer read because its peer was not reading its replies")
+			.description("Times a connection was not read because the server was under memory pressure and it held buffered bytes")
 			.tags(TAGS)
 			.register(registry);
 		this.notifications = counter(registry, "rpc.server.notifications",
@@ -111,6 +122,26 @@ public final class RpcServerActivity {
 			this.rejectedMessages[reason.ordinal()] = counter(registry, "rpc.server.messages.rejected",
 					"Messages refused before dispatch, by reason", TAGS.and("reason", reason.tagValue()));
 		}
+
+		Gauge.builder("rpc.server.memory.buffered", this.bufferedBytes, AtomicLong::get)
+			.description("Bytes buffered now over all connections: incomplete messages and replies not yet taken")
+			.baseUnit("bytes")
+			.tags(TAGS)
+			.register(registry);
+		Gauge.builder("rpc.server.memory.budget", this, (activity) -> activity.memoryBudget)
+			.description("What the server may buffer (rpc.server.memory.budget)")
+			.baseUnit("bytes")
+			.tags(TAGS)
+			.register(registry);
+		FunctionCounter.builder("rpc.server.memory.pressure", this, (activity) -> activity.memoryPressureSeconds())
+			.description("Time spent under memory pressure: not accepting, and not reading connections that hold bytes")
+			.baseUnit("seconds")
+			.tags(TAGS)
+			.register(registry);
+		FunctionCounter.builder("rpc.server.connections.shed", this.connectionsShed, AtomicLong::get)
+			.description("Connections closed because the server was over rpc.server.memory.budget and they held the most bytes")
+			.tags(TAGS)
+			.register(registry);
 	}
 
 	private static Counter counter(MeterRegistry registry, String name, String description, Tags tags) {
@@ -159,6 +190,55 @@ public final class RpcServerActivity {
 		this.readingPaused.incrementAndGet();
 	}
 
+	/** Adds to the bytes buffered; returns the new total. */
+	long buffered(long delta) {
+		return this.bufferedBytes.addAndGet(delta);
+	}
+
+	void memoryBudget(long bytes) {
+		this.memoryBudget = bytes;
+	}
+
+	void memoryPressure(boolean under) {
+		if (under) {
+			this.pressureSince = System.nanoTime();
+		}
+		else if (this.pressureSince != 0) {
+			this.pressureNanos.addAndGet(System.nanoTime() - this.pressureSince);
+			this.pressureSince = 0;
+		}
+	}
+
+	void connectionShed() {
+		this.connectionsShed.incrementAndGet();
+	}
+
+	/** Bytes buffered now over all connections: incomplete messages and replies not yet taken. */
+	public long bufferedBytes() {
+		return this.bufferedBytes.get();
+	}
+
+	/** What the server may buffer ({@code rpc.server.memory.budget}). */
+	public long memoryBudget() {
+		return this.memoryBudget;
+	}
+
+	/** Whether the server is under memory pressure now: not accepting, not reading connections that hold bytes. */
+	public boolean underMemoryPressure() {
+		return this.pressureSince != 0;
+	}
+
+	/** Connections closed so far to bring the server back under its memory budget. */
+	public long connectionsShed() {
+		return this.connectionsShed.get();
+	}
+
+	private double memoryPressureSeconds() {
+		long since = this.pressureSince;
+		long total = this.pressureNanos.get() + ((since != 0) ? System.nanoTime() - since : 0);
+		return total / 1e9;
+	}
+
 	void tlsHandshake(TlsOutcome outcome) {
 		this.tlsHandshakes[outcome.ordinal()].incrementAndGet();
 	}
@@ -182,7 +262,7 @@ public final class RpcServerActivity {
 		return this.internalErrors.get();
 	}
 
-	/** Times a connection stopped being read because its peer did not take its replies. */
+	/** Times a connection was not read because the server was under memory pressure and it held bytes. */
 	public long readingPaused() {
 		return this.readingPaused.get();
 	}

@@ -14,9 +14,10 @@ public interface RpcServerCustomizer {
 	}
 
 	/**
-	 * Called for each accepted connection, after its pipeline is set up: TLS (when on, named
-	 * {@code tls}), {@code idle}, {@code flush}, {@code framing}, {@code calls}. Add a handler
-	 * before or after one of them by name.
+	 * Called for each accepted connection, after its pipeline is set up, in the order bytes
+	 * travel in: TLS (when on, {@code tls} and {@code tls-watch}), {@code idle}, {@code flush},
+	 * {@code memory}, {@code framing}, {@code messages}, {@code closer}, {@code admission},
+	 * {@code calls}. Add a handler before or after one of them by name.
 	 */
 	default void customize(SocketChannel connection) {
 	}

@@ -24,13 +24,13 @@ public class RpcServerLifecycle implements SmartLifecycle {
 
 	private static final String PORTS_SOURCE = "rpc.ports";
 
-	private final NettyRpcServer server;
+	private final RpcServer server;
 
 	private final ConfigurableEnvironment environment;
 
 	private final ApplicationEventPublisher events;
 
-	public RpcServerLifecycle(NettyRpcServer server, ConfigurableEnvironment environment,
+	public RpcServerLifecycle(RpcServer server, ConfigurableEnvironment environment,
 			ApplicationEventPublisher events) {
 		this.server = server;
 		this.environment = environment;

@@ -17,12 +17,14 @@ import org.springframework.util.unit.DataSize;
  * closed at once.
  * @param maxCallsInFlightPerConnection Calls of one connection running at once; past it the
  * connection is not read until a call finishes (backpressure), no call fails.
- * @param outboundHighWaterMark Replies written but not yet taken by a peer, per connection, past
- * which the connection is no longer read (and no more of its calls start) until they drain to half
- * of it: a peer that sends calls and never reads its replies holds no more memory than this plus
- * the replies of the calls already running.
+ * @param maxBatchSize Calls in one JSON-RPC 2.0 batch; a larger batch is answered with one
+ * invalid-request error (-32600) and not run.
  * @param idleTimeout A connection with no traffic and no call running for this long is closed,
- * which also ends connections that begin a message and never finish it.
+ * which also ends connections that begin a message and never finish it; so is one whose peer has
+ * not taken a reply for this long.
+ * @param callTimeout A call still running after this long is answered with a timeout error
+ * (JSON-RPC 2.0 code -32002), its slot freed and its thread interrupted; unset means no
+ * server-side deadline, as Go's server has none.
  * @param shutdownGracePeriod On stop, the listener closes at once; each connection is still read
  * until its peer pauses (at most half this period) so that calls already sent are answered, and is
  * closed once those are answered; connections still busy when the period ends are closed.
@@ -32,14 +34,40 @@ import org.springframework.util.unit.DataSize;
  * so the fastest, but only for methods that never block, since a slow call then holds up every
  * connection on that thread.
  * @param ssl TLS on the listener, off unless rpc.server.ssl.bundle names an SSL bundle.
+ * @param memory What the whole server may buffer.
  */
 @ConfigurationProperties("rpc.server")
 public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @DefaultValue("1337") int port,
 		@DefaultValue("1MB") DataSize maxMessageSize, @DefaultValue("10000") int maxConnections,
-		@DefaultValue("64") int maxCallsInFlightPerConnection, @DefaultValue("1MB") DataSize outboundHighWaterMark,
-		@DefaultValue("60s") Duration idleTimeout,
+		@DefaultValue("64") int maxCallsInFlightPerConnection, @DefaultValue("1000") int maxBatchSize,
+		@DefaultValue("60s") Duration idleTimeout, Duration callTimeout,
 		@DefaultValue("10s") Duration shutdownGracePeriod, @DefaultValue("0") int ioThreads,
-		@DefaultValue("task-executor") CallThreads callThreads, @DefaultValue Ssl ssl) {
+		@DefaultValue("task-executor") CallThreads callThreads, @DefaultValue Ssl ssl, @DefaultValue Memory memory) {
+
+	/**
+	 * What the whole server may buffer: the incomplete messages being received and the replies not
+	 * yet taken, over all connections (Envoy's overload manager is the model).
+	 *
+	 * @param budget The most the server buffers; past it the connections holding the most are
+	 * closed with an error line. Unset means half of the JVM's direct memory limit
+	 * (-XX:MaxDirectMemorySize, by default the heap's maximum).
+	 * @param pressureThreshold The fraction of the budget at which the server is under memory
+	 * pressure: it stops accepting, stops reading connections that hold bytes, and reports
+	 * readiness REFUSING_TRAFFIC until it is below nine tenths of it again.
+	 */
+	public record Memory(DataSize budget, @DefaultValue("0.8") double pressureThreshold) {
+
+		public Memory {
+			if (budget != null && budget.toBytes() < 1) {
+				throw new IllegalArgumentException("rpc.server.memory.budget must be positive, was " + budget);
+			}
+			if (!(pressureThreshold > 0 && pressureThreshold <= 1)) {
+				throw new IllegalArgumentException(
+						"rpc.server.memory.pressure-threshold must be above 0 and at most 1, was " + pressureThreshold);
+			}
+		}
+
+	}
 
 	/**
 	 * TLS on the listener.
@@ -91,8 +119,11 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 		if (maxMessageSize.toBytes() < 1 || maxMessageSize.toBytes() > Integer.MAX_VALUE) {
 			throw new IllegalArgumentException("rpc.server.max-message-size must be between 1B and 2GB, was " + maxMessageSize);
 		}
-		if (outboundHighWaterMark.toBytes() < 2 || outboundHighWaterMark.toBytes() > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException("rpc.server.outbound-high-water-mark must be between 2B and 2GB, was " + outboundHighWaterMark);
+		if (maxBatchSize < 1) {
+			throw new IllegalArgumentException("rpc.server.max-batch-size must be at least 1, was " + maxBatchSize);
+		}
+		if (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero())) {
+			throw new IllegalArgumentException("rpc.server.call-timeout must be positive when set, was " + callTimeout);
 		}
 		if (maxConnections < 1 || maxCallsInFlightPerConnection < 1) {
 			throw new IllegalArgumentException("rpc.server.max-connections and rpc.server.max-calls-in-flight-per-connection must be at least 1");

@@ -9,7 +9,7 @@ public class RpcServerStartedEvent extends ApplicationEvent {
 
 	private final InetSocketAddress address;
 
-	public RpcServerStartedEvent(NettyRpcServer server, InetSocketAddress address) {
+	public RpcServerStartedEvent(RpcServer server, InetSocketAddress address) {
 		super(server);
 		this.address = address;
 	}

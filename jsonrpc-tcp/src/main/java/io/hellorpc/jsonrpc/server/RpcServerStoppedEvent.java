@@ -5,7 +5,7 @@ import org.springframework.context.ApplicationEvent;
 /** Published when the JSON-RPC listener has drained and closed. */
 public class RpcServerStoppedEvent extends ApplicationEvent {
 
-	public RpcServerStoppedEvent(NettyRpcServer server) {
+	public RpcServerStoppedEvent(RpcServer server) {
 		super(server);
 	}
 

@@ -1,6 +1,6 @@
 package io.hellorpc.jsonrpc.autoconfigure;
 
-import io.hellorpc.jsonrpc.server.NettyRpcServer;
+import io.hellorpc.jsonrpc.server.RpcServer;
 import io.hellorpc.jsonrpc.server.RpcServerLifecycle;
 import io.hellorpc.jsonrpc.support.RawConnection;
 import io.hellorpc.jsonrpc.support.RunningServer;
@@ -36,7 +36,7 @@ class RpcServerEnabledTests {
 	void enabledFalseMakesNoListenerAndBindsNoPortWhileTheEndpointsStayBeans() {
 		try (RunningServer server = RunningServer.start("rpc.server.enabled=false")) {
 			assertThat(server.bean(TestServices.Handler.class)).isNotNull();
-			assertThatExceptionOfType(NoSuchBeanDefinitionException.class).isThrownBy(() -> server.bean(NettyRpcServer.class));
+			assertThatExceptionOfType(NoSuchBeanDefinitionException.class).isThrownBy(() -> server.bean(RpcServer.class));
 			assertThatExceptionOfType(NoSuchBeanDefinitionException.class).isThrownBy(() -> server.bean(RpcServerLifecycle.class));
 			// local.rpc.port is published once a port is bound: none was.
 			assertThatIllegalStateException().isThrownBy(server::port);
@@ -44,7 +44,7 @@ class RpcServerEnabledTests {
 	}
 
 	private static void assertListening(RunningServer server) {
-		assertThat(server.bean(NettyRpcServer.class).isRunning()).isTrue();
+		assertThat(server.bean(RpcServer.class).isRunning()).isTrue();
 		assertThat(server.port()).isPositive();
 		try (RawConnection connection = server.connect()) {
 			connection.send(HELLO);

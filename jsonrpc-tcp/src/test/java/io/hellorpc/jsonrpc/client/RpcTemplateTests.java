@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import io.hellorpc.jsonrpc.support.Listeners;
-import io.hellorpc.jsonrpc.server.NettyRpcServer;
+import io.hellorpc.jsonrpc.server.RpcServer;
 import io.hellorpc.jsonrpc.support.RefusingPort;
 import io.hellorpc.jsonrpc.support.RunningServer;
 import io.hellorpc.jsonrpc.support.TestCertificates;
@@ -84,7 +84,7 @@ class RpcTemplateTests {
 			for (int i = 0; i < calls.size(); i++) {
 				assertThat(calls.get(i).join()).isEqualTo(new Response("Hello n" + i));
 			}
-			assertThat(server.bean(NettyRpcServer.class).activity().openConnections()).isEqualTo(1);
+			assertThat(server.bean(RpcServer.class).activity().openConnections()).isEqualTo(1);
 		}
 	}
 
@@ -92,7 +92,7 @@ class RpcTemplateTests {
 	void aCallPastItsTimeoutFailsLeavesNoTraceAndItsLateReplyIsDiscarded() {
 		try (RunningServer server = RunningServer.start(); RpcTemplate rpc = template(server.port())) {
 			TestServices.Sleeper sleeper = server.bean(TestServices.Sleeper.class);
-			NettyRpcServer listener = server.bean(NettyRpcServer.class);
+			RpcServer listener = server.bean(RpcServer.class);
 			// Connected first, so that the held calls below are written long before their deadline even on a
 			// loaded machine (a call whose deadline passes before it is written is never sent).
 			assertThat(rpc.call("Handler.Execute", new Request("warm"), Response.class)).isEqualTo(new Response("Hello warm"));
@@ -269,7 +269,7 @@ class RpcTemplateTests {
 				thread.join();
 			}
 			assertThat(right.get()).isEqualTo(10_000);
-			assertThat(server.bean(NettyRpcServer.class).activity().openConnections()).isEqualTo(1);
+			assertThat(server.bean(RpcServer.class).activity().openConnections()).isEqualTo(1);
 			assertThat(rpc.pendingCalls()).isZero();
 		}
 	}
@@ -344,7 +344,7 @@ class RpcTemplateTests {
 		try (RunningServer server = RunningServer.start()) {
 			RpcTemplate rpc = template(server.port());
 			rpc.call("Handler.Execute", new Request("x"), Response.class);
-			NettyRpcServer listener = server.bean(NettyRpcServer.class);
+			RpcServer listener = server.bean(RpcServer.class);
 			assertThat(listener.activity().openConnections()).isEqualTo(1);
 			rpc.close();
 			await().until(() -> listener.activity().openConnections() == 0);

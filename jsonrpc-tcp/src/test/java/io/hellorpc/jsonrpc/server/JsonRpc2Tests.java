@@ -130,13 +130,13 @@ class JsonRpc2Tests {
 			connection.send(call("Handler.Execute", "[{\"Name\":\"after\"}]", "9"));
 			assertThat(connection.readLine()).isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":{\"Message\":\"Hello after\"},\"id\":9}");
 		}
-		await().until(() -> server.bean(NettyRpcServer.class).activity().callsInFlight() == 0);
+		await().until(() -> server.bean(RpcServer.class).activity().callsInFlight() == 0);
 	}
 
 	@Test
 	void notificationsToAnUnknownOrAFailingMethodStaySilent() {
 		TestServices.Gates gates = server.bean(TestServices.Gates.class);
-		RpcServerActivity activity = server.bean(NettyRpcServer.class).activity();
+		RpcServerActivity activity = server.bean(RpcServer.class).activity();
 		try (RawConnection connection = server.connect()) {
 			connection.send(call("Handler.Nope", "[\"x\"]", null));
 			connection.send(call("Gate.Fail", "[\"silent failure\"]", null));

@@ -34,7 +34,7 @@ class RpcServerLifecycleTests {
 	void theBoundPortIsPublishedAsLocalRpcPort() {
 		try (RunningServer server = RunningServer.start()) {
 			assertThat(server.port()).isPositive();
-			assertThat(server.bean(NettyRpcServer.class).address().getPort()).isEqualTo(server.port());
+			assertThat(server.bean(RpcServer.class).address().getPort()).isEqualTo(server.port());
 		}
 	}
 
@@ -68,7 +68,7 @@ class RpcServerLifecycleTests {
 		RunningServer server = RunningServer.start("rpc.server.shutdown-grace-period=2m");
 		int port = server.port();
 		TestServices.Gates gates = server.bean(TestServices.Gates.class);
-		NettyRpcServer listener = server.bean(NettyRpcServer.class);
+		RpcServer listener = server.bean(RpcServer.class);
 		try (RawConnection connection = server.connect()) {
 			connection.send("{\"method\":\"Gate.Hold\",\"params\":[\"within\"],\"id\":1}");
 			await().until(() -> gates.started("within"));
@@ -94,7 +94,7 @@ class RpcServerLifecycleTests {
 	void aCallStillRunningWhenTheGracePeriodEndsIsCutOffWithoutAReply(CapturedOutput output) {
 		RunningServer server = RunningServer.start("rpc.server.shutdown-grace-period=200ms");
 		TestServices.Gates gates = server.bean(TestServices.Gates.class);
-		NettyRpcServer listener = server.bean(NettyRpcServer.class);
+		RpcServer listener = server.bean(RpcServer.class);
 		try (RawConnection connection = server.connect()) {
 			connection.send("{\"method\":\"Gate.Hold\",\"params\":[\"past\"],\"id\":1}");
 			await().until(() -> gates.started("past"));

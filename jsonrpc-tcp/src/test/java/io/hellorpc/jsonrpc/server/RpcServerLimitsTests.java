@@ -76,7 +76,7 @@ class RpcServerLimitsTests {
 			second.send(HELLO);
 			assertThat(second.readLine()).contains("Hello ciro");
 			first.close();
-			await().until(() -> server.bean(NettyRpcServer.class).activity().openConnections() == 1);
+			await().until(() -> server.bean(RpcServer.class).activity().openConnections() == 1);
 			try (RawConnection fourth = server.connect()) {
 				fourth.send(HELLO);
 				assertThat(fourth.readLine()).contains("Hello ciro");
@@ -120,7 +120,7 @@ class RpcServerLimitsTests {
 				loris.send("{\"method\":\"Handler.Execute\",\"par");
 				assertThat(loris.isClosedByServer()).isTrue();
 			}
-			await().until(() -> server.bean(NettyRpcServer.class).activity().openConnections() == 1);
+			await().until(() -> server.bean(RpcServer.class).activity().openConnections() == 1);
 			sleeper.release(1);
 			assertThat(busy.readLine()).contains("still here");
 		}
@@ -142,11 +142,14 @@ class RpcServerLimitsTests {
 	}
 
 	@Test
-	void aPeerThatNeverReadsItsRepliesHoldsABoundedAmountOfServerMemory() throws Exception {
+	void aPeerThatNeverReadsItsRepliesIsHeldBackUnderMemoryPressureWhileConnectionsHoldingNothingAreServed() throws Exception {
 		String call = "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"" + "y".repeat(100_000) + "\"}],\"id\":0}";
-		try (RunningServer server = RunningServer.start("rpc.server.outbound-high-water-mark=256KB",
-				"rpc.server.max-calls-in-flight-per-connection=4")) {
-			NettyRpcServer listener = server.bean(NettyRpcServer.class);
+		try (RunningServer server = RunningServer.start("rpc.server.memory.budget=2MB",
+				"rpc.server.memory.pressure-threshold=0.5", "rpc.server.max-calls-in-flight-per-connection=4");
+				RawConnection other = server.connect()) {
+			RpcServerActivity activity = server.bean(RpcServer.class).activity();
+			other.send(HELLO);
+			assertThat(other.readLine()).contains("Hello ciro");
 			RawConnection hog = server.connect();
 			// Sends until its own socket blocks (the server stopped reading it); closing it ends the thread.
 			Thread sender = new Thread(() -> {
@@ -160,118 +163,25 @@ class RpcServerLimitsTests {
 				}
 			});
 			sender.start();
-			await().until(() -> listener.activity().readingPaused() > 0);
-			// What stays queued: up to the high-water mark, plus the replies of the calls that were running.
-			long bound = 256 * 1024 + 4 * 100_200;
-			assertThat(listener.pendingOutboundBytes()).isPositive().isLessThanOrEqualTo(bound);
-			try (RawConnection other = server.connect()) {
-				other.send(HELLO);
-				assertThat(other.readLine()).contains("Hello ciro");
-			}
-			assertThat(listener.pendingOutboundBytes()).isLessThanOrEqualTo(bound);
+			await().until(() -> activity.readingPaused() > 0);
+			assertThat(activity.underMemoryPressure()).isTrue();
+			// What the server holds: the replies queued when pressure began, those of the calls that were
+			// running, and one read: under the budget, so nothing was shed.
+			assertThat(activity.bufferedBytes()).isPositive().isLessThanOrEqualTo(2 * 1024 * 1024);
+			assertThat(activity.connectionsShed()).isZero();
+			// A connection holding nothing is served all the while.
+			other.send(HELLO);
+			assertThat(other.readLine()).contains("Hello ciro");
 			hog.close();
 			sender.join(10_000);
 			assertThat(sender.isAlive()).isFalse();
-		}
-	}
-
-	@Test
-	void readingStopsPastTheHighWaterMarkAndResumesOnceTheRepliesDrainToHalfOfIt() throws Exception {
-		int calls = 500;
-		String name = "w".repeat(4_000);
-		byte[] call = ("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"" + name + "\"}],\"id\":0}")
-			.getBytes(StandardCharsets.UTF_8);
-		byte[] marker = "{\"method\":\"Slow.Hold\",\"params\":[\"marker\"],\"id\":1}".getBytes(StandardCharsets.UTF_8);
-		// One call at a time, so that each starts only once the one before it is answered.
-		try (RunningServer server = RunningServer.start(WatchWritability.class, "rpc.server.outbound-high-water-mark=64KB",
-				"rpc.server.max-calls-in-flight-per-connection=1");
-				Socket peer = new Socket()) {
-			NettyRpcServer listener = server.bean(NettyRpcServer.class);
-			TestServices.Sleeper sleeper = server.bean(TestServices.Sleeper.class);
-			List<Change> changes = server.bean(WatchWritability.class).changes;
-			// A small receive window: the kernel holds little of what the peer does not read.
-			peer.setReceiveBufferSize(4096);
-			peer.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
-			peer.setSoTimeout(10_000);
-			OutputStream out = peer.getOutputStream();
-			// 500 calls with 4 kB replies (2 MB: more than the kernel buffers), then one the test holds at
-			// its gate; sent from a thread, since the server stops reading them. Closing the socket ends it.
-			Thread sender = new Thread(() -> {
-				try {
-					for (int i = 0; i < calls; i++) {
-						out.write(call);
-					}
-					out.write(marker);
-					out.flush();
-				}
-				catch (IOException ex) {
-					// closed by the test
-				}
-			});
-			sender.setDaemon(true);
-			sender.start();
-			await().until(() -> listener.activity().readingPaused() > 0);
-			// Paused past the mark, and still past half of it: the marker, behind the big calls, has not started.
-			assertThat(changes.get(0).writable()).isFalse();
-			assertThat(changes.get(0).pending()).isGreaterThan(64 * 1024);
-			assertThat(listener.pendingOutboundBytes()).isGreaterThan(32 * 1024);
-			assertThat(sleeper.running()).isZero();
-			// The peer reads: every reply comes, then the marker runs, which takes reading and running resumed.
-			BufferedReader in = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
-			for (int i = 0; i < calls; i++) {
-				assertThat(in.readLine()).isEqualTo("{\"id\":0,\"result\":{\"Message\":\"Hello " + name + "\"},\"error\":null}");
+			// The hog's bytes go with it; the pressure ends by itself and new connections are accepted again.
+			await().until(() -> activity.bufferedBytes() == 0 && !activity.underMemoryPressure());
+			try (RawConnection late = server.connect()) {
+				late.send(HELLO);
+				assertThat(late.readLine()).contains("Hello ciro");
 			}
-			await().until(() -> sleeper.running() == 1);
-			sleeper.release(1);
-			assertThat(in.readLine()).isEqualTo("{\"id\":1,\"result\":\"marker\",\"error\":null}");
-			// Each pause came past the mark, each resumption once the replies queued were under half of it
-			// (not only once they were all taken), and the connection ended writable.
-			assertThat(changes).isNotEmpty().last().extracting(Change::writable).isEqualTo(true);
-			assertThat(changes).filteredOn(Change::writable)
-				.isNotEmpty()
-				.allSatisfy((change) -> assertThat(change.pending()).isLessThan(32 * 1024))
-				.anySatisfy((change) -> assertThat(change.pending()).isPositive());
-			assertThat(changes).filteredOn((change) -> !change.writable())
-				.hasSize((int) listener.activity().readingPaused())
-				.allSatisfy((change) -> assertThat(change.pending()).isGreaterThan(64 * 1024));
 		}
-	}
-
-	/** A change of a connection's writability, with the bytes of replies queued on it then. */
-	record Change(boolean writable, long pending) {
-	}
-
-	/** Watches every connection's writability from the head of its pipeline; small send buffers. */
-	@Configuration(proxyBeanMethods = false)
-	static class WatchWritability {
-
-		final List<Change> changes = new CopyOnWriteArrayList<>();
-
-		@Bean
-		RpcServerCustomizer watchWritability() {
-			return new RpcServerCustomizer() {
-				// Small kernel send buffers: the queue drains one 4 kB reply at a time as the peer reads, so
-				// that it is seen passing half the mark on its way down.
-				@Override
-				public void customize(ServerBootstrap bootstrap) {
-					bootstrap.childOption(ChannelOption.SO_SNDBUF, 4096);
-				}
-
-				@Override
-				public void customize(SocketChannel connection) {
-					connection.pipeline().addFirst("watch", new ChannelInboundHandlerAdapter() {
-						@Override
-						public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-							var buffer = ctx.channel().unsafe().outboundBuffer();
-							WatchWritability.this.changes.add(new Change(ctx.channel().isWritable(),
-									(buffer != null) ? buffer.totalPendingWriteBytes() : 0));
-							ctx.fireChannelWritabilityChanged();
-						}
-					});
-				}
-			};
-		}
-
 	}
 
 }

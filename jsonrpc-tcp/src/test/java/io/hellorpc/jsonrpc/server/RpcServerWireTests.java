@@ -59,7 +59,7 @@ class RpcServerWireTests {
 			return new RpcServerCustomizer() {
 				@Override
 				public void customize(SocketChannel connection) {
-					connection.pipeline().addBefore("calls", "half-close-watch", new ChannelInboundHandlerAdapter() {
+					connection.pipeline().addBefore("closer", "half-close-watch", new ChannelInboundHandlerAdapter() {
 						@Override
 						public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
 							// Passed on first: once the port is recorded, the call handler has handled the event.
@@ -153,7 +153,7 @@ class RpcServerWireTests {
 			connection.send(HELLO);
 			assertThat(connection.readLine()).contains("Hello ciro");
 		}
-		org.awaitility.Awaitility.await().until(() -> server.bean(NettyRpcServer.class).activity().callsInFlight() == 0);
+		org.awaitility.Awaitility.await().until(() -> server.bean(RpcServer.class).activity().callsInFlight() == 0);
 	}
 
 	@Test
@@ -229,7 +229,7 @@ class RpcServerWireTests {
 	@Test
 	void aPeerThatLeavesMidCallIsDroppedQuietly(CapturedOutput output) {
 		TestServices.Gates gates = server.bean(TestServices.Gates.class);
-		RpcServerActivity activity = server.bean(NettyRpcServer.class).activity();
+		RpcServerActivity activity = server.bean(RpcServer.class).activity();
 		int peer;
 		try (RawConnection connection = server.connect()) {
 			peer = connection.localPort();

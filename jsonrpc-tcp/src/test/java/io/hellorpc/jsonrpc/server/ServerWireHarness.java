@@ -19,6 +19,7 @@ import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.server.RpcServerProperties.CallThreads;
 import io.hellorpc.jsonrpc.server.RpcServerProperties.ClientAuth;
+import io.hellorpc.jsonrpc.server.RpcServerProperties.Memory;
 import io.hellorpc.jsonrpc.server.RpcServerProperties.Ssl;
 import io.hellorpc.jsonrpc.support.TestServices;
 import io.hellorpc.jsonrpc.support.TrackingAllocator;
@@ -29,11 +30,8 @@ import io.micrometer.observation.ObservationRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
@@ -47,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Bytes from a peer, cut wherever the caller says, through the server's real connection pipeline
  * ({@link RpcServerInitializer}: idle timer, flush coalescing, bounded framing, calls; the real
- * properties with a small message limit and water mark, dispatcher, registry, observations with
+ * properties with a small message limit, dispatcher, registry, observations with
  * a meter handler, and Bean Validation), then every promise checked against
  * {@link ServerWireOracle}: one reply per call with its raw id, none for notifications, one
  * array per batch; after bad input one error line with id null and the connection closed
@@ -58,8 +56,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class ServerWireHarness {
 
 	static final int MAX_MESSAGE = 1024;
-
-	private static final int HIGH_WATER_MARK = 2048;
 
 	/**
 	 * What no error text may contain: a package-qualified Java name, a stack frame, a library's
@@ -130,8 +126,8 @@ final class ServerWireHarness {
 		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
 		RpcServerActivity activity = new RpcServerActivity(meters);
 		RpcServerProperties properties = new RpcServerProperties("127.0.0.1", 0, DataSize.ofBytes(MAX_MESSAGE), 10, 4,
-				DataSize.ofBytes(HIGH_WATER_MARK), Duration.ofSeconds(60), Duration.ofSeconds(2), 1,
-				CallThreads.TASK_EXECUTOR, new Ssl(null, ClientAuth.NONE, Duration.ofSeconds(10)));
+				1000, Duration.ofSeconds(60), null, Duration.ofSeconds(2), 1, CallThreads.TASK_EXECUTOR,
+				new Ssl(null, ClientAuth.NONE, Duration.ofSeconds(10)), new Memory(DataSize.ofMegabytes(64), 0.8));
 		RpcDispatcher dispatcher = new RpcDispatcher(RpcServiceRegistry
 			.of(Map.of("handler", new TestServices.Handler(), "checked", new Checked()), codec), codec, observations,
 				activity, validator);
@@ -140,11 +136,13 @@ final class ServerWireHarness {
 		TrackingAllocator allocator = new TrackingAllocator();
 		EmbeddedChannel channel = new EmbeddedChannel();
 		channel.config().setAllocator(allocator);
-		// As NettyRpcServer sets it on every accepted connection.
-		channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(HIGH_WATER_MARK / 2, HIGH_WATER_MARK));
-		channel.pipeline().addLast(new RpcServerInitializer(properties, codec, dispatcher, executor, activity,
-				new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), null, List.of()));
-		assertThat(channel.pipeline().names()).as("the server's pipeline").containsSequence("idle", "flush", "framing", "calls");
+		MemoryBudget budget = new MemoryBudget(properties.memory().budget().toBytes(), 0.8, activity, codec,
+				Runnable::run, (underPressure) -> {
+				});
+		channel.pipeline().addLast(new RpcServerInitializer(properties, codec, dispatcher, executor, executor, activity,
+				new Connections(), budget, null, List.of()));
+		assertThat(channel.pipeline().names()).as("the server's pipeline")
+			.containsSubsequence("idle", "flush", "memory", "framing", "messages", "closer", "admission", "calls");
 		this.plant.accept(channel.pipeline());
 
 		ServerWireOracle oracle = ServerWireOracle.of(input, MAX_MESSAGE);

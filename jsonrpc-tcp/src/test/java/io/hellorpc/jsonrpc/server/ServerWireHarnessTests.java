@@ -68,7 +68,7 @@ class ServerWireHarnessTests {
 	@Test
 	void aDroppedReplyFailsTheTarget() {
 		assertThatExceptionOfType(AssertionError.class)
-			.isThrownBy(() -> ServerWireHarness.planted((pipeline) -> pipeline.addBefore("calls", "bug", PlantedBugs.droppingFirstReply()))
+			.isThrownBy(() -> ServerWireHarness.planted((pipeline) -> pipeline.addBefore("messages", "bug", PlantedBugs.droppingFirstReply()))
 				.check(CALLS))
 			.withMessageContaining("replies (one per call");
 	}
@@ -76,7 +76,7 @@ class ServerWireHarnessTests {
 	@Test
 	void aCallAnsweredTwiceFailsTheTarget() {
 		assertThatExceptionOfType(AssertionError.class)
-			.isThrownBy(() -> ServerWireHarness.planted((pipeline) -> pipeline.addBefore("calls", "bug", PlantedBugs.answeringTwice()))
+			.isThrownBy(() -> ServerWireHarness.planted((pipeline) -> pipeline.addBefore("messages", "bug", PlantedBugs.answeringTwice()))
 				.check(CALLS))
 			.withMessageContaining("replies (one per call");
 	}
@@ -92,7 +92,7 @@ class ServerWireHarnessTests {
 	@Test
 	void aLeakedFrameFailsTheTarget() {
 		assertThatExceptionOfType(AssertionError.class)
-			.isThrownBy(() -> ServerWireHarness.planted((pipeline) -> pipeline.addBefore("calls", "bug", PlantedBugs.leakingFrames()))
+			.isThrownBy(() -> ServerWireHarness.planted((pipeline) -> pipeline.addBefore("messages", "bug", PlantedBugs.leakingFrames()))
 				.check(CALLS))
 			.withMessageMatching("(?s).*(leaked|not released).*");
 	}
@@ -101,7 +101,7 @@ class ServerWireHarnessTests {
 	void aThrowFromOurOwnCodeFailsTheTarget() {
 		ChannelHandler throwing = PlantedBugs.throwing(new IllegalStateException("planted bug"));
 		assertThatExceptionOfType(AssertionError.class)
-			.isThrownBy(() -> ServerWireHarness.planted((pipeline) -> pipeline.addBefore("calls", "bug", throwing)).check(CALLS))
+			.isThrownBy(() -> ServerWireHarness.planted((pipeline) -> pipeline.addBefore("messages", "bug", throwing)).check(CALLS))
 			.withMessageContaining("failures of the server's own code");
 	}
 
@@ -126,7 +126,7 @@ class ServerWireHarnessTests {
 	void anInternalDetailAfterTheQuotedMethodFailsTheTarget() {
 		assertThat(ServerWireHarness.of(HandOff.INLINE).check(UNKNOWN_SERVICE)).containsExactly("reply 1");
 		assertThatExceptionOfType(AssertionError.class)
-			.isThrownBy(() -> ServerWireHarness.planted((pipeline) -> pipeline.addBefore("calls", "bug",
+			.isThrownBy(() -> ServerWireHarness.planted((pipeline) -> pipeline.addBefore("messages", "bug",
 					PlantedBugs.leakingAfterQuotedMethod(" (io.hellorpc.jsonrpc.server.RpcServiceRegistry.lookup)")))
 				.check(UNKNOWN_SERVICE))
 			.withMessageContaining("internal detail in rpc: can't find service Nope.Execute (io.hellorpc");

@@ -1,0 +1,118 @@
+package io.hellorpc.jsonrpc.server;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+import io.hellorpc.jsonrpc.protocol.RpcBatch;
+import io.hellorpc.jsonrpc.protocol.RpcError;
+import io.hellorpc.jsonrpc.protocol.RpcErrors;
+import io.hellorpc.jsonrpc.protocol.RpcOutcome;
+import io.hellorpc.jsonrpc.protocol.RpcRequest;
+import io.hellorpc.jsonrpc.server.ReadSwitch.Hold;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+
+/**
+ * Which calls may run: at most {@code max-calls-in-flight-per-connection} at once, a batch's
+ * entries counted one by one; the rest wait in order, and while any wait the connection is not
+ * read (backpressure, no call fails). A batch over {@code max-batch-size} is refused whole. Turns
+ * each call's {@link Call.Answer} into the {@link Reply} of the message it came in, a batch's once
+ * its last entry is answered. Event loop only.
+ */
+final class CallAdmission extends ChannelDuplexHandler {
+
+	private final RpcServerActivity activity;
+
+	private final int maxCallsInFlight;
+
+	private final int maxBatchSize;
+
+	private final ArrayDeque<Call> waiting = new ArrayDeque<>();
+
+	private int running;
+
+	/** Whether calls are being started: a call answered at once (event-loop mode) must not start the next one deeper in the stack. */
+	private boolean starting;
+
+	CallAdmission(RpcServerActivity activity, int maxCallsInFlight, int maxBatchSize) {
+		this.activity = activity;
+		this.maxCallsInFlight = maxCallsInFlight;
+		this.maxBatchSize = maxBatchSize;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (msg instanceof RpcRequest request) {
+			this.waiting.add(new Call(request, null, 0));
+		}
+		else if (msg instanceof RpcBatch batch) {
+			admit(ctx, batch);
+		}
+		else {
+			ctx.fireChannelRead(msg);
+			return;
+		}
+		startWaiting(ctx);
+	}
+
+	private void admit(ChannelHandlerContext ctx, RpcBatch batch) {
+		List<RpcRequest> calls = batch.calls();
+		if (calls.size() > this.maxBatchSize) {
+			ctx.writeAndFlush(new Reply.ToCall(RpcMessageCodec.UNREADABLE_2_0, RpcOutcome.failure(
+					RpcError.of(RpcError.INVALID_REQUEST, RpcErrors.batchTooLarge(calls.size(), this.maxBatchSize)))),
+					ctx.voidPromise());
+			return;
+		}
+		BatchReply reply = new BatchReply(calls);
+		for (int i = 0; i < calls.size(); i++) {
+			this.waiting.add(new Call(calls.get(i), reply, i));
+		}
+	}
+
+	/** Starts waiting calls while there are slots; the connection is read again once none wait. */
+	private void startWaiting(ChannelHandlerContext ctx) {
+		if (this.starting) {
+			return;
+		}
+		this.starting = true;
+		try {
+			while (!this.waiting.isEmpty() && this.running < this.maxCallsInFlight) {
+				this.running++;
+				this.activity.callsStarted(1);
+				ctx.fireChannelRead(this.waiting.poll());
+			}
+		}
+		finally {
+			this.starting = false;
+		}
+		ReadSwitch.of(ctx.channel()).set(Hold.CALLS_WAITING, !this.waiting.isEmpty());
+	}
+
+	@Override
+	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+		if (!(msg instanceof Call.Answer answer)) {
+			ctx.write(msg, promise);
+			return;
+		}
+		this.running--;
+		this.activity.callsFinished(1);
+		Call call = answer.call();
+		Reply reply = (call.batch() == null) ? new Reply.ToCall(call.request(), answer.outcome())
+				: call.batch().answered(call.index(), answer.outcome());
+		if (reply != null) {
+			ctx.writeAndFlush(reply, promise);
+		}
+		else {
+			promise.trySuccess();
+		}
+		startWaiting(ctx);
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		this.waiting.clear();
+		ctx.fireChannelInactive();
+	}
+
+}

@@ -2,6 +2,7 @@ package io.hellorpc.jsonrpc.support;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -136,6 +137,10 @@ public class TestServices {
 
 		private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
+		private final Set<String> interrupted = ConcurrentHashMap.newKeySet();
+
+		private final Set<String> returned = ConcurrentHashMap.newKeySet();
+
 		public String hold(String key) throws InterruptedException {
 			latch(this.started, key).countDown();
 			latch(this.gates, key).await();
@@ -145,6 +150,48 @@ public class TestServices {
 		public String fail(String key) {
 			latch(this.started, key).countDown();
 			throw new IllegalArgumentException("failed on purpose");
+		}
+
+		/** Says it started, then fails as a broken {@code assert} does: with an {@link Error}, not an exception. */
+		public String breakDown(String key) {
+			latch(this.started, key).countDown();
+			throw new AssertionError();
+		}
+
+		/** Says it started, then returns a number that JSON cannot carry. */
+		public double notANumber(String key) {
+			latch(this.started, key).countDown();
+			return Double.NaN;
+		}
+
+		/**
+		 * As {@code hold}, but an interrupt does not end the wait: it is remembered, and the call goes
+		 * on waiting until its gate opens, then returns (a late result).
+		 */
+		public String holdThroughInterrupt(String key) {
+			latch(this.started, key).countDown();
+			CountDownLatch gate = latch(this.gates, key);
+			while (true) {
+				try {
+					gate.await();
+					break;
+				}
+				catch (InterruptedException ex) {
+					this.interrupted.add(key);
+				}
+			}
+			this.returned.add(key);
+			return key;
+		}
+
+		/** Whether the {@code holdThroughInterrupt} call with this key was interrupted while it waited. */
+		public boolean interrupted(String key) {
+			return this.interrupted.contains(key);
+		}
+
+		/** Whether the {@code holdThroughInterrupt} call with this key has returned its (late) result. */
+		public boolean returned(String key) {
+			return this.returned.contains(key);
 		}
 
 		/** Whether the call with this key has started (its method is running or has run). */

@@ -241,6 +241,9 @@ final class ServerWireHarness {
 		while ((written = channel.readOutbound()) != null) {
 			String reply = written.toString(StandardCharsets.UTF_8);
 			written.release();
+			if (reply.isEmpty()) {
+				continue; // the empty write a closing connection waits behind
+			}
 			assertThat(reply).as("a reply line").endsWith("\n").doesNotContain("\n\n");
 			try (JsonParser parser = WireModel.parser(reply)) {
 				JsonToken first = parser.nextToken();

@@ -23,7 +23,7 @@ public record RpcMethod(String service, String name, Object bean, Method method,
 	}
 
 	/** Invokes the method; what it throws (exception or error) is thrown as is, not wrapped. */
-	public Object invoke(Object argument) throws Exception {
+	Object invoke(Object argument) throws Exception {
 		try {
 			return this.method.invoke(this.bean, argument);
 		}

@@ -69,7 +69,7 @@ public final class RpcServiceRegistry {
 	 * Finds the method a call names.
 	 * @throws UnknownMethodException with Go's text when there is none
 	 */
-	public RpcMethod lookup(String serviceMethod) {
+	RpcMethod lookup(String serviceMethod) {
 		int dot = (serviceMethod != null) ? serviceMethod.lastIndexOf('.') : -1;
 		if (dot < 0) {
 			throw new UnknownMethodException(RpcErrors.illFormedMethod(serviceMethod != null ? serviceMethod : ""));

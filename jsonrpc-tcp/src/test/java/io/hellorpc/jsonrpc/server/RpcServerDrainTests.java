@@ -9,19 +9,26 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.hellorpc.jsonrpc.autoconfigure.RpcServerHealthIndicator;
 import io.hellorpc.jsonrpc.support.RawConnection;
 import io.hellorpc.jsonrpc.support.RunningServer;
 import io.hellorpc.jsonrpc.support.TestServices;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.SocketChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,16 +61,29 @@ class RpcServerDrainTests {
 		heldAndWaitingCallsAreAllAnsweredWhileTheContextCloses("rpc.server.call-threads=event-loop");
 	}
 
+	@Test
+	void callsWaitingForASlotWhenTheContextClosesAreAnsweredWhenTheApplicationTaskExecutorShutsDownEarly() throws Exception {
+		// Spring's ThreadPoolTaskExecutor refuses new tasks from ContextClosedEvent on when strict early
+		// shutdown is set: the waiting calls are dispatched only after that, and must not be lost.
+		heldAndWaitingCallsAreAllAnsweredWhileTheContextCloses(new Class<?>[] { StrictEarlyShutdownExecutor.class });
+	}
+
+	private static void heldAndWaitingCallsAreAllAnsweredWhileTheContextCloses(String... properties) throws Exception {
+		heldAndWaitingCallsAreAllAnsweredWhileTheContextCloses(new Class<?>[0], properties);
+	}
+
 	/**
 	 * Call 0 is held at its gate; calls 1..WAITING, written with it in one go, wait for its slot
 	 * (one call in flight per connection). The context closes on another thread; only once the
 	 * listener refuses connections is the gate opened: every call must get its own result.
 	 */
-	private static void heldAndWaitingCallsAreAllAnsweredWhileTheContextCloses(String... properties) throws Exception {
+	private static void heldAndWaitingCallsAreAllAnsweredWhileTheContextCloses(Class<?>[] configurations,
+			String... properties) throws Exception {
 		List<String> all = new ArrayList<>(List.of(properties));
 		// A grace period no run comes near, so that no cut-off decides the outcome.
-		all.addAll(List.of("rpc.server.max-calls-in-flight-per-connection=1", "rpc.server.shutdown-grace-period=2m"));
-		RunningServer server = RunningServer.start(all.toArray(String[]::new));
+		all.addAll(List.of("rpc.server.max-calls-in-flight-per-connection=1", "rpc.server.shutdown-grace-period=2m",
+				"spring.lifecycle.timeout-per-shutdown-phase=10m"));
+		RunningServer server = RunningServer.startWith(configurations, all.toArray(String[]::new));
 		int port = server.port();
 		TestServices.Gates gates = server.bean(TestServices.Gates.class);
 		CompletableFuture<Void> closed = null;
@@ -99,29 +119,50 @@ class RpcServerDrainTests {
 		}
 	}
 
+	/**
+	 * One event loop for the connections, its first connection's setup held by a customizer: a
+	 * second connection accepted then waits to be set up behind it, and is set up only after the
+	 * stop has begun. Its call, written before the stop, is held at its gate after it starts: the
+	 * connection must stay open (the first one drains and closes meanwhile), then be answered, then close.
+	 */
 	@Test
-	void aConnectionAcceptedJustBeforeStopHasItsCallAnsweredBeforeItCloses() throws Exception {
-		RunningServer server = RunningServer.start(HoldSetup.class, "rpc.server.shutdown-grace-period=2m");
+	void aConnectionAcceptedJustBeforeStopStaysOpenUntilItsCallIsAnswered() throws Exception {
+		RunningServer server = RunningServer.start(HoldSetup.class, "rpc.server.io-threads=1",
+				"rpc.server.shutdown-grace-period=2m", "spring.lifecycle.timeout-per-shutdown-phase=10m");
 		int port = server.port();
 		HoldSetup hold = server.bean(HoldSetup.class);
+		TestServices.Gates gates = server.bean(TestServices.Gates.class);
 		CompletableFuture<Void> closed = null;
 		try {
 			hold.armed.set(true);
-			try (RawConnection connection = server.connect()) {
-				// Accepted, its setup held by the customizer: the call waits in the socket.
+			try (RawConnection first = server.connect()) {
 				await().until(() -> hold.setupStarted.getCount() == 0);
-				connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"late\"}],\"id\":7}");
-				closed = CompletableFuture.runAsync(server::close);
-				// The stop has begun (the listener is closed) before the connection's setup finishes.
-				await().until(() -> refuses(port));
-				hold.gate.countDown();
-				assertThat(connection.readLine()).isEqualTo("{\"id\":7,\"result\":{\"Message\":\"Hello late\"},\"error\":null}");
-				assertThat(connection.isClosedByServer()).isTrue();
-				assertThat(closed).succeedsWithin(Duration.ofMinutes(1));
+				int acceptedBefore = hold.accepted.get();
+				try (RawConnection late = server.connect()) {
+					// Accepted by the listener; its setup waits behind the first one's on the one event loop.
+					await().until(() -> hold.accepted.get() > acceptedBefore);
+					first.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"first\"}],\"id\":1}");
+					late.send("{\"method\":\"Gate.Hold\",\"params\":[\"late\"],\"id\":2}");
+					closed = CompletableFuture.runAsync(server::close);
+					// The stop has begun (the listener is closed) before either connection's setup is done.
+					await().until(() -> refuses(port));
+					hold.gate.countDown();
+					assertThat(first.readLine()).isEqualTo("{\"id\":1,\"result\":{\"Message\":\"Hello first\"},\"error\":null}");
+					assertThat(first.isClosedByServer()).isTrue();
+					await().until(() -> gates.started("late"));
+					// Its call is running: the connection is not closed under it (none is answered yet to read).
+					assertThat(late.isClosedByServer()).as("closed by the server with its call running").isFalse();
+					assertThat(closed).isNotDone();
+					gates.open("late");
+					assertThat(late.readLine()).isEqualTo("{\"id\":2,\"result\":\"late\",\"error\":null}");
+					assertThat(late.isClosedByServer()).isTrue();
+					assertThat(closed).succeedsWithin(Duration.ofMinutes(1));
+				}
 			}
 		}
 		finally {
 			hold.gate.countDown();
+			gates.open("late");
 			if (closed == null) {
 				server.close();
 			}
@@ -130,7 +171,9 @@ class RpcServerDrainTests {
 
 	@Test
 	void theHealthIndicatorAnswersWhileTheServerDrains() throws Exception {
-		RunningServer server = RunningServer.start("rpc.server.shutdown-grace-period=2m");
+		// Nothing but the test's gate ends this drain: no grace period or lifecycle timeout comes near.
+		RunningServer server = RunningServer.start("rpc.server.shutdown-grace-period=2m",
+				"spring.lifecycle.timeout-per-shutdown-phase=10m");
 		int port = server.port();
 		TestServices.Gates gates = server.bean(TestServices.Gates.class);
 		RpcServerHealthIndicator health = server.bean(RpcServerHealthIndicator.class);
@@ -182,9 +225,17 @@ class RpcServerDrainTests {
 
 		final CountDownLatch gate = new CountDownLatch(1);
 
+		/** Connections the listener has accepted (seen on its own channel, before their setup). */
+		final AtomicInteger accepted = new AtomicInteger();
+
 		@Bean
 		RpcServerCustomizer holdArmedConnectionSetup() {
 			return new RpcServerCustomizer() {
+
+				@Override
+				public void customize(ServerBootstrap bootstrap) {
+					bootstrap.handler(new CountAccepted(HoldSetup.this.accepted));
+				}
 
 				@Override
 				public void customize(SocketChannel connection) {
@@ -200,6 +251,38 @@ class RpcServerDrainTests {
 				}
 
 			};
+		}
+
+	}
+
+	@ChannelHandler.Sharable
+	static final class CountAccepted extends ChannelInboundHandlerAdapter {
+
+		private final AtomicInteger accepted;
+
+		CountAccepted(AtomicInteger accepted) {
+			this.accepted = accepted;
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			this.accepted.incrementAndGet();
+			ctx.fireChannelRead(msg);
+		}
+
+	}
+
+	/** An applicationTaskExecutor of the application's own that refuses tasks once the context closes. */
+	@Configuration(proxyBeanMethods = false)
+	static class StrictEarlyShutdownExecutor {
+
+		@Bean(name = TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME)
+		ThreadPoolTaskExecutor applicationTaskExecutor() {
+			ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+			executor.setThreadNamePrefix("strict-");
+			executor.setCorePoolSize(8);
+			executor.setStrictEarlyShutdown(true);
+			return executor;
 		}
 
 	}

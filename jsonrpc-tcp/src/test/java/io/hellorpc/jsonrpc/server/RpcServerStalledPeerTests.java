@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,15 +23,19 @@ import static org.awaitility.Awaitility.await;
 /** A peer that keeps sending calls but never takes its replies cannot hold its connection open. */
 class RpcServerStalledPeerTests {
 
-	/** Bounded: 300 calls of 100 kB replies (30 MB), far more than the socket buffers hold. */
-	private static final int CALLS = 300;
+	/** Calls whose replies are 100 kB each: 20 MB in all, far more than the socket buffers hold. */
+	private static final int LARGE_REPLIES = 200;
+
+	/** Then small calls, as many as the peer can write: it keeps sending while it takes nothing. */
+	private static final int SMALL_CALLS = 100_000;
 
 	@Test
-	void aPeerThatStopsTakingItsRepliesIsClosedAfterTheIdleTimeoutAndCounted() throws Exception {
-		byte[] call = ("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"" + "z".repeat(100_000) + "\"}],\"id\":0}")
+	void aPeerThatKeepsSendingButStopsTakingItsRepliesIsClosedAfterTheIdleTimeoutAndCounted() throws Exception {
+		byte[] large = "{\"method\":\"Big.Reply\",\"params\":[100000],\"id\":0}".repeat(LARGE_REPLIES)
 			.getBytes(StandardCharsets.UTF_8);
-		// A budget the 30 MB of replies stay under (no memory pressure, no shedding decides this), and
-		// few calls at once: only the idle timeout may close this connection.
+		byte[] small = "{\"method\":\"Big.Reply\",\"params\":[10],\"id\":1}".getBytes(StandardCharsets.UTF_8);
+		// A budget all these replies stay well under (no memory pressure, no shedding decides this),
+		// and few calls at once, so that calls are read and wait: only the idle timeout may close it.
 		try (RunningServer server = RunningServer.start(Meters.class, "rpc.server.idle-timeout=2s",
 				"rpc.server.memory.budget=64MB", "rpc.server.max-calls-in-flight-per-connection=4");
 				Socket peer = new Socket()) {
@@ -40,11 +45,13 @@ class RpcServerStalledPeerTests {
 			peer.setReceiveBufferSize(4096);
 			peer.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
 			OutputStream out = peer.getOutputStream();
-			// Keeps sending (until its socket blocks, or the server closes the connection); never reads.
+			// Sends (until its socket blocks, or the server closes the connection); never reads.
 			Thread sender = new Thread(() -> {
 				try {
-					for (int i = 0; i < CALLS; i++) {
-						out.write(call);
+					out.write(large);
+					out.flush();
+					for (int i = 0; i < SMALL_CALLS; i++) {
+						out.write(small);
 						out.flush();
 					}
 				}
@@ -55,9 +62,9 @@ class RpcServerStalledPeerTests {
 			sender.setDaemon(true);
 			sender.start();
 			await().until(() -> listener.activity().openConnections() == 1);
-			// Its replies pile up untaken, and calls keep coming or wait: the connection is not idle
-			// by traffic, yet it takes nothing; it is closed after the idle timeout.
-			await().until(() -> listener.activity().openConnections() == 0);
+			// Its replies pile up untaken while calls keep coming or wait to be run: the connection
+			// has traffic, yet takes nothing; it is closed after the idle timeout, and counted.
+			await("the stalled peer's connection closed by the server").until(() -> listener.activity().openConnections() == 0);
 			assertThat(idleClosed(meters)).isEqualTo(1);
 			peer.close();
 			sender.join(60_000);
@@ -70,13 +77,23 @@ class RpcServerStalledPeerTests {
 		return (counter != null) ? counter.count() : 0;
 	}
 
-	/** A registry of the test's own, so that the server's counters count. */
+	/** A registry of the test's own, so that the server's counters count; and a call with a reply as large as asked. */
 	@Configuration(proxyBeanMethods = false)
+	@Import(BigReplies.class)
 	static class Meters {
 
 		@Bean
 		SimpleMeterRegistry meterRegistry() {
 			return new SimpleMeterRegistry();
+		}
+
+	}
+
+	@RpcEndpoint(name = "Big")
+	static class BigReplies {
+
+		public String reply(int size) {
+			return "r".repeat(size);
 		}
 
 	}

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -111,12 +113,22 @@ final class NettyRpcServer implements RpcServer {
 			ServerBootstrap bootstrap = new ServerBootstrap().group(this.acceptor, this.workers)
 				.channel(NioServerSocketChannel.class)
 				.option(ChannelOption.SO_BACKLOG, 1024)
-				.handler(guard)
 				.childOption(ChannelOption.TCP_NODELAY, true)
 				.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 				.childHandler(new RpcServerInitializer(this.properties, this.codec, this.dispatcher, calls, this.ownPool,
 						this.activity, this.connections, budget, tls, this.customizers));
 			this.customizers.forEach((customizer) -> customizer.customize(bootstrap));
+			// A customizer's own listener handler goes behind the guard, which must see every accept.
+			ChannelHandler custom = bootstrap.config().handler();
+			bootstrap.handler(new ChannelInitializer<Channel>() {
+				@Override
+				protected void initChannel(Channel listening) {
+					listening.pipeline().addLast("guard", guard);
+					if (custom != null) {
+						listening.pipeline().addLast(custom);
+					}
+				}
+			});
 			this.listener = bootstrap.bind(this.properties.host(), this.properties.port()).syncUninterruptibly().channel();
 		}
 		catch (RuntimeException ex) {

@@ -9,7 +9,11 @@ import io.netty.channel.socket.SocketChannel;
  */
 public interface RpcServerCustomizer {
 
-	/** Called once per start, after the listener's own options and before it binds. */
+	/**
+	 * Called once per start, after the listener's own options and before it binds. A handler set
+	 * with {@code bootstrap.handler(…)} is added to the listening channel behind the server's own
+	 * (which counts accepted connections and pauses accepting when it must).
+	 */
 	default void customize(ServerBootstrap bootstrap) {
 	}
 

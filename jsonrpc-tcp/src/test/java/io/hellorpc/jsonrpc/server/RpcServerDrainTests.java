@@ -95,7 +95,7 @@ class RpcServerDrainTests {
 			}
 			connection.send(calls.toString());
 			await().until(() -> gates.started("held"));
-			closed = CompletableFuture.runAsync(server::close);
+			closed = CompletableFuture.runAsync(server::close, RpcServerDrainTests::onItsOwnThread);
 			await().until(() -> refuses(port));
 			gates.open("held");
 			List<String> replies = new ArrayList<>();
@@ -143,7 +143,7 @@ class RpcServerDrainTests {
 					await().until(() -> hold.accepted.get() > acceptedBefore);
 					first.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"first\"}],\"id\":1}");
 					late.send("{\"method\":\"Gate.Hold\",\"params\":[\"late\"],\"id\":2}");
-					closed = CompletableFuture.runAsync(server::close);
+					closed = CompletableFuture.runAsync(server::close, RpcServerDrainTests::onItsOwnThread);
 					// The stop has begun (the listener is closed) before either connection's setup is done.
 					await().until(() -> refuses(port));
 					hold.gate.countDown();
@@ -177,18 +177,18 @@ class RpcServerDrainTests {
 		int port = server.port();
 		TestServices.Gates gates = server.bean(TestServices.Gates.class);
 		RpcServerHealthIndicator health = server.bean(RpcServerHealthIndicator.class);
-		NettyRpcServer listener = server.bean(NettyRpcServer.class);
+		RpcServer listener = server.bean(RpcServer.class);
 		CompletableFuture<Void> closed = null;
 		try (RawConnection connection = server.connect()) {
 			connection.send("{\"method\":\"Gate.Hold\",\"params\":[\"draining\"],\"id\":1}");
 			await().until(() -> gates.started("draining"));
-			closed = CompletableFuture.runAsync(server::close);
+			closed = CompletableFuture.runAsync(server::close, RpcServerDrainTests::onItsOwnThread);
 			await().until(() -> refuses(port));
 			// The call is held for as long as the test likes: the grace period is on, the drain not over.
 			assertThat(closed).isNotDone();
-			CompletableFuture<Health> checked = CompletableFuture.supplyAsync(health::health);
+			CompletableFuture<Health> checked = CompletableFuture.supplyAsync(health::health, RpcServerDrainTests::onItsOwnThread);
 			assertThat(checked).succeedsWithin(Duration.ofSeconds(60)).extracting(Health::getStatus).isNotNull();
-			CompletableFuture<Boolean> running = CompletableFuture.supplyAsync(listener::isRunning);
+			CompletableFuture<Boolean> running = CompletableFuture.supplyAsync(listener::isRunning, RpcServerDrainTests::onItsOwnThread);
 			assertThat(running).succeedsWithin(Duration.ofSeconds(60));
 			assertThat(closed).isNotDone();
 			gates.open("draining");
@@ -213,6 +213,13 @@ class RpcServerDrainTests {
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	/** The common pool may have a single worker, which a blocking close would hold: each task gets a thread. */
+	private static void onItsOwnThread(Runnable task) {
+		Thread thread = new Thread(task, "drain-test");
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	/** Holds the setup of the first connection accepted after {@code armed} is set, until {@code gate} opens. */

@@ -66,6 +66,21 @@ class JsonLimitsTests {
 	}
 
 	@Test
+	void aNumberLongerThanAHundredThousandDigitsIsRefusedNamingItsLength() {
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"ciro\",\"Extra\":"
+					+ "7".repeat(100_001) + "}],\"id\":1}");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":null,\"result\":null,\"error\":"
+					+ "\"jsonrpc: malformed message: a number longer than 100000 digits\"}");
+		}
+		try (RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"ciro\",\"Extra\":"
+					+ "7".repeat(100_000) + "}],\"id\":1}");
+			assertThat(connection.readLine()).isEqualTo("{\"id\":1,\"result\":{\"Message\":\"Hello ciro\"},\"error\":null}");
+		}
+	}
+
+	@Test
 	void aDecoderWithoutALimitFramesASmallMessage() {
 		EmbeddedChannel channel = new EmbeddedChannel(new JsonFrameDecoder(Integer.MAX_VALUE));
 		String message = "{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"ciro\"}],\"id\":1}";

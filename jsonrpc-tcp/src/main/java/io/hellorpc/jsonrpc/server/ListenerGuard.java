@@ -85,8 +85,14 @@ final class ListenerGuard extends ChannelInboundHandlerAdapter {
 
 	private static String describe(Throwable cause) {
 		String limit = "";
-		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
-			limit = " (ulimit -n is " + os.getMaxFileDescriptorCount() + ", " + os.getOpenFileDescriptorCount() + " open)";
+		try {
+			// The limit only: counting the open ones would need a descriptor of its own.
+			if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+				limit = " (ulimit -n is " + os.getMaxFileDescriptorCount() + ")";
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			limit = " (ulimit -n)";
 		}
 		if (cause instanceof IOException && String.valueOf(cause.getMessage()).contains("open files")) {
 			return "JSON-RPC server cannot accept connections: the process is out of file descriptors" + limit

@@ -18,7 +18,7 @@ import org.apache.commons.logging.LogFactory;
  * What the whole server may buffer, on the model of Envoy's overload manager. At the pressure
  * threshold the server stops accepting and stops reading the connections that hold bytes (the
  * others are served on); past the budget it closes the connections that hold the most until it
- * is back under the threshold. Pressure ends by itself below nine tenths of the threshold. The
+ * is back under the budget. Pressure ends by itself below nine tenths of the threshold. The
  * decisions are taken off the event loops, on {@code control}, one at a time.
  */
 final class MemoryBudget {
@@ -105,10 +105,13 @@ final class MemoryBudget {
 		this.pressureListener.accept(false);
 	}
 
-	/** Closes the heaviest connections until what they held brings the server down to the threshold. */
+	/**
+	 * Closes the heaviest connections until what they held brings the server back under its budget
+	 * (pressure, which goes on, keeps it from growing again).
+	 */
 	private void shed() {
 		this.shedScheduled.set(false);
-		long excess = this.activity.bufferedBytes() - this.pressureAt;
+		long excess = this.activity.bufferedBytes() - this.budget;
 		for (ConnectionMemory doomed : this.beingShed) {
 			excess -= doomed.held();
 		}

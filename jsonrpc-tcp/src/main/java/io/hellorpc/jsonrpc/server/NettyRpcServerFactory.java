@@ -2,6 +2,7 @@ package io.hellorpc.jsonrpc.server;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.micrometer.observation.ObservationRegistry;
@@ -15,21 +16,7 @@ import org.springframework.context.ApplicationEventPublisher;
  */
 public final class NettyRpcServerFactory implements RpcServerFactory {
 
-	private final RpcServerProperties properties;
-
-	private final JsonRpcCodec codec;
-
-	private final RpcDispatcher dispatcher;
-
-	private final Executor executor;
-
-	private final RpcServerActivity activity;
-
-	private final SslBundles sslBundles;
-
-	private final List<RpcServerCustomizer> customizers;
-
-	private final ApplicationEventPublisher events;
+	private final Supplier<RpcServer> servers;
 
 	/**
 	 * @param executor where calls run; {@code null} gives the server a bounded pool of its own
@@ -43,20 +30,15 @@ public final class NettyRpcServerFactory implements RpcServerFactory {
 	public NettyRpcServerFactory(RpcServerProperties properties, JsonRpcCodec codec, RpcServiceRegistry registry,
 			Executor executor, RpcServerActivity activity, ObservationRegistry observations, RpcParamValidator validator,
 			SslBundles sslBundles, List<RpcServerCustomizer> customizers, ApplicationEventPublisher events) {
-		this.properties = properties;
-		this.codec = codec;
-		this.dispatcher = new RpcDispatcher(registry, codec, observations, activity, validator);
-		this.executor = executor;
-		this.activity = activity;
-		this.sslBundles = sslBundles;
-		this.customizers = List.copyOf(customizers);
-		this.events = events;
+		RpcDispatcher dispatcher = new RpcDispatcher(registry, codec, observations, activity, validator);
+		List<RpcServerCustomizer> ordered = List.copyOf(customizers);
+		this.servers = () -> new NettyRpcServer(properties, codec, dispatcher, executor, activity, sslBundles, ordered,
+				events);
 	}
 
 	@Override
 	public RpcServer createServer() {
-		return new NettyRpcServer(this.properties, this.codec, this.dispatcher, this.executor, this.activity,
-				this.sslBundles, this.customizers, this.events);
+		return this.servers.get();
 	}
 
 }

@@ -32,6 +32,8 @@ final class CallAdmission extends ChannelDuplexHandler {
 
 	private int running;
 
+	private boolean closed;
+
 	/** Whether calls are being started: a call answered at once (event-loop mode) must not start the next one deeper in the stack. */
 	private boolean starting;
 
@@ -95,6 +97,11 @@ final class CallAdmission extends ChannelDuplexHandler {
 			ctx.write(msg, promise);
 			return;
 		}
+		if (this.closed) {
+			// Counted out when the connection closed; the answer has nowhere to go.
+			promise.trySuccess();
+			return;
+		}
 		this.running--;
 		this.activity.callsFinished(1);
 		Call call = answer.call();
@@ -109,9 +116,16 @@ final class CallAdmission extends ChannelDuplexHandler {
 		startWaiting(ctx);
 	}
 
+	/**
+	 * The calls still running are counted out now: once the connection is gone its pipeline may be
+	 * torn down before they finish, and their answers would never pass here.
+	 */
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
+		this.closed = true;
 		this.waiting.clear();
+		this.activity.callsFinished(this.running);
+		this.running = 0;
 		ctx.fireChannelInactive();
 	}
 

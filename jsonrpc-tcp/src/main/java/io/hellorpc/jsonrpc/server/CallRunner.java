@@ -159,8 +159,7 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 				this.ctx.executor().execute(() -> this.ctx.writeAndFlush(answer, this.ctx.voidPromise()));
 			}
 			catch (RejectedExecutionException ex) {
-				// Cut off by a forced stop: the connection is gone, and so is its event loop.
-				CallRunner.this.activity.callsFinished(1);
+				// Cut off by a forced stop: the connection is gone (and counted its calls out), so is its event loop.
 			}
 			return true;
 		}

@@ -265,6 +265,29 @@ class RpcServerWireTests {
 		}
 	}
 
+	@Test
+	void aConnectionResetUnderARunningCallCountsTheCallOutAndItsLateAnswerGoesNowhere() {
+		TestServices.Gates gates = server.bean(TestServices.Gates.class);
+		RpcServerActivity activity = server.bean(RpcServer.class).activity();
+		RawConnection connection = server.connect();
+		try {
+			connection.send("{\"method\":\"Gate.HoldThroughInterrupt\",\"params\":[\"reset\"],\"id\":1}\n");
+			await().until(() -> gates.started("reset"));
+			assertThat(activity.callsInFlight()).isEqualTo(1);
+			connection.reset();
+			// The connection is gone (its pipeline torn down) while the call still runs.
+			await().until(() -> activity.openConnections() == 0);
+		}
+		finally {
+			gates.open("reset");
+		}
+		// The call ends with nowhere to answer: nothing stays counted in flight.
+		await().until(() -> gates.returned("reset"));
+		await().until(() -> activity.callsInFlight() == 0);
+		assertServesOthers();
+		assertThat(activity.callsInFlight()).isZero();
+	}
+
 	private static void assertServesOthers() {
 		try (RawConnection other = server.connect()) {
 			other.send(HELLO);

@@ -126,6 +126,17 @@ public final class RawConnection implements AutoCloseable {
 		}
 	}
 
+	/** Closes with a reset (RST) instead of a FIN: the server sees the connection fail, not end. */
+	public void reset() {
+		try {
+			this.socket.setSoLinger(true, 0);
+			this.socket.close();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	@Override
 	public void close() {
 		try {

@@ -53,8 +53,12 @@ public final class JsonFrameDecoder extends ByteToMessageDecoder {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-		super.channelRead(ctx, msg);
-		this.bufferedBytes.accept(heldBytes());
+		try {
+			super.channelRead(ctx, msg);
+		}
+		finally {
+			this.bufferedBytes.accept(heldBytes());
+		}
 	}
 
 	@Override

@@ -22,8 +22,6 @@ import io.netty.channel.ChannelPromise;
  */
 final class CallAdmission extends ChannelDuplexHandler {
 
-	private final RpcServerActivity activity;
-
 	private final int maxCallsInFlight;
 
 	private final int maxBatchSize;
@@ -37,8 +35,7 @@ final class CallAdmission extends ChannelDuplexHandler {
 	/** Whether calls are being started: a call answered at once (event-loop mode) must not start the next one deeper in the stack. */
 	private boolean starting;
 
-	CallAdmission(RpcServerActivity activity, int maxCallsInFlight, int maxBatchSize) {
-		this.activity = activity;
+	CallAdmission(int maxCallsInFlight, int maxBatchSize) {
 		this.maxCallsInFlight = maxCallsInFlight;
 		this.maxBatchSize = maxBatchSize;
 	}
@@ -81,7 +78,6 @@ final class CallAdmission extends ChannelDuplexHandler {
 		try {
 			while (!this.waiting.isEmpty() && this.running < this.maxCallsInFlight) {
 				this.running++;
-				this.activity.callsStarted(1);
 				ctx.fireChannelRead(this.waiting.poll());
 			}
 		}
@@ -98,12 +94,10 @@ final class CallAdmission extends ChannelDuplexHandler {
 			return;
 		}
 		if (this.closed) {
-			// Counted out when the connection closed; the answer has nowhere to go.
-			promise.trySuccess();
+			promise.trySuccess(); // the answer has nowhere to go
 			return;
 		}
 		this.running--;
-		this.activity.callsFinished(1);
 		Call call = answer.call();
 		Reply reply = (call.batch() == null) ? new Reply.ToCall(call.request(), answer.outcome())
 				: call.batch().answered(call.index(), answer.outcome());
@@ -116,16 +110,10 @@ final class CallAdmission extends ChannelDuplexHandler {
 		startWaiting(ctx);
 	}
 
-	/**
-	 * The calls still running are counted out now: once the connection is gone its pipeline may be
-	 * torn down before they finish, and their answers would never pass here.
-	 */
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
 		this.closed = true;
 		this.waiting.clear();
-		this.activity.callsFinished(this.running);
-		this.running = 0;
 		ctx.fireChannelInactive();
 	}
 

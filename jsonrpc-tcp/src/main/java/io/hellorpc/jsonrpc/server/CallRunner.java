@@ -58,6 +58,7 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		RunningCall running = new RunningCall(ctx, call);
+		this.activity.callsStarted(1);
 		if (this.callTimeout != null) {
 			running.deadline = ctx.executor().schedule(running::timedOut, this.callTimeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
@@ -88,8 +89,6 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 		/** The thread running the method, while it runs (not an event loop); guarded by {@code this}. */
 		private Thread thread;
 
-		private CompletableFuture<RpcOutcome> outcome;
-
 		RunningCall(ChannelHandlerContext ctx, Call call) {
 			this.ctx = ctx;
 			this.call = call;
@@ -116,7 +115,6 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 					this.thread = null;
 				}
 			}
-			this.outcome = future;
 			future.whenComplete((done, failure) -> answer((failure == null) ? done : internalError(failure)));
 		}
 
@@ -125,14 +123,11 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 					DurationText.of(CallRunner.this.callTimeout)))))) {
 				return;
 			}
+			// The method's own result, when it comes, is dropped (its observation still ends with it).
 			synchronized (this) {
 				if (this.thread != null) {
 					this.thread.interrupt();
 				}
-			}
-			CompletableFuture<RpcOutcome> future = this.outcome;
-			if (future != null) {
-				future.cancel(true);
 			}
 		}
 
@@ -147,6 +142,8 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 			if (!this.answered.compareAndSet(false, true)) {
 				return false;
 			}
+			// Counted here, not where the answer lands: a connection gone meanwhile takes its pipeline with it.
+			CallRunner.this.activity.callsFinished(1);
 			if (this.deadline != null) {
 				this.deadline.cancel(false);
 			}
@@ -159,7 +156,7 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 				this.ctx.executor().execute(() -> this.ctx.writeAndFlush(answer, this.ctx.voidPromise()));
 			}
 			catch (RejectedExecutionException ex) {
-				// Cut off by a forced stop: the connection is gone (and counted its calls out), so is its event loop.
+				// Cut off by a forced stop: the connection is gone, and so is its event loop.
 			}
 			return true;
 		}

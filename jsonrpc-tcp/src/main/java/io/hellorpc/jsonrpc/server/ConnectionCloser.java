@@ -9,6 +9,7 @@ import io.hellorpc.jsonrpc.server.ReadSwitch.Hold;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleState;
@@ -20,8 +21,9 @@ import org.apache.commons.logging.LogFactory;
  * When a connection ends. It counts the messages read and the replies written; once told to
  * finish (bad input, the peer's half-close, the server's drain) it reads no more and closes after
  * the last reply is written. It also closes a connection idle for {@code idle-timeout} with
- * nothing to answer, and one whose peer has not taken a reply for that long (it would hold its
- * replies and slots forever), and turns a failing connection into a closed one.
+ * nothing to answer, and one whose peer has not taken any of its replies for that long (it would
+ * hold its replies and slots forever; at most twice that, since a reply still moving is progress),
+ * and turns a failing connection into a closed one.
  */
 final class ConnectionCloser extends ChannelDuplexHandler {
 
@@ -55,8 +57,17 @@ final class ConnectionCloser extends ChannelDuplexHandler {
 
 	private boolean closing;
 
-	ConnectionCloser(RpcServerActivity activity, long drainReadCutoffMillis) {
+	/** The reply going out at the last writer-idle event, and how far it had gone. */
+	private Object stalledReply;
+
+	private long stalledProgress;
+
+	/** Whether a message is arriving: a draining connection in the middle of one is not quiet. */
+	private final ConnectionMemory memory;
+
+	ConnectionCloser(RpcServerActivity activity, ConnectionMemory memory, long drainReadCutoffMillis) {
 		this.activity = activity;
+		this.memory = memory;
 		this.drainReadCutoffMillis = drainReadCutoffMillis;
 	}
 
@@ -104,16 +115,34 @@ final class ConnectionCloser extends ChannelDuplexHandler {
 		if (idle.state() == IdleState.ALL_IDLE && this.unanswered == 0) {
 			logger.debug("Closing idle connection from " + ctx.channel().remoteAddress());
 		}
-		else if (idle.state() == IdleState.WRITER_IDLE && ctx.channel().unsafe().outboundBuffer() != null
-				&& ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes() > 0) {
-			logger.debug("Closing connection from " + ctx.channel().remoteAddress() + ": its peer has taken no reply for "
-					+ "the idle timeout");
+		else if (idle.state() == IdleState.WRITER_IDLE && stalled(ctx)) {
+			logger.debug("Closing connection from " + ctx.channel().remoteAddress() + ": its peer has taken none of "
+					+ "its replies for the idle timeout");
 		}
 		else {
 			return;
 		}
 		this.activity.connectionIdleClosed();
 		ctx.close();
+	}
+
+	/**
+	 * No reply finished going out for the idle timeout (the writer-idle event says so), replies
+	 * wait, and the one going out has not moved since the last such event: a long reply being
+	 * taken slowly is progress, not a stall.
+	 */
+	private boolean stalled(ChannelHandlerContext ctx) {
+		ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+		if (buffer == null || buffer.totalPendingWriteBytes() == 0) {
+			this.stalledReply = null;
+			return false;
+		}
+		Object current = buffer.current();
+		long progress = buffer.currentProgress();
+		boolean stalled = current != null && current == this.stalledReply && progress == this.stalledProgress;
+		this.stalledReply = current;
+		this.stalledProgress = progress;
+		return stalled;
 	}
 
 	@Override
@@ -138,7 +167,7 @@ final class ConnectionCloser extends ChannelDuplexHandler {
 	private void closeWhenQuiet(ChannelHandlerContext ctx) {
 		this.readSinceQuietCheck = false;
 		ctx.executor().schedule(() -> {
-			if (!this.readSinceQuietCheck && this.unanswered == 0) {
+			if (!this.readSinceQuietCheck && this.unanswered == 0 && !this.memory.receiving()) {
 				finish(ctx);
 			}
 			else if (!this.finishing) {

@@ -35,6 +35,11 @@ final class ConnectionMemory {
 		return this.inbound + this.outbound;
 	}
 
+	/** Whether part of a message has arrived and the rest has not. */
+	boolean receiving() {
+		return this.inbound > 0;
+	}
+
 	/** The framing's buffer for the incomplete message is now this large. */
 	void inbound(int bytes) {
 		if (this.closed) {

@@ -55,10 +55,26 @@ final class Connections {
 			if (left <= 0) {
 				return false;
 			}
-			// Short waits: a connection still being set up is not in the group's close future yet.
-			this.group.newCloseFuture().awaitUninterruptibly(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 50));
+			long wait = TimeUnit.NANOSECONDS.toMillis(left) + 1;
+			if (!this.group.isEmpty()) {
+				// The connections there now; one set up meanwhile is waited for on the next round.
+				this.group.newCloseFuture().awaitUninterruptibly(wait);
+			}
+			else {
+				// Only connections still being set up: they join the group shortly.
+				sleep(Math.min(wait, 20));
+			}
 		}
 		return true;
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	void closeAll() {

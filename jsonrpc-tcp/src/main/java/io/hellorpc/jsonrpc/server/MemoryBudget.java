@@ -48,6 +48,9 @@ final class MemoryBudget {
 
 	private final AtomicBoolean shedScheduled = new AtomicBoolean();
 
+	/** The pressure as last acted upon; on {@code control} only. */
+	private boolean reported;
+
 	MemoryBudget(long budget, double pressureThreshold, RpcServerActivity activity, JsonRpcCodec codec,
 			Executor control, Consumer<Boolean> pressureListener) {
 		this.budget = budget;
@@ -78,14 +81,29 @@ final class MemoryBudget {
 
 	void change(long delta) {
 		long buffered = this.activity.buffered(delta);
-		if (buffered >= this.pressureAt && this.underPressure.compareAndSet(false, true)) {
-			this.control.execute(this::pressureStarted);
-		}
-		else if (buffered < this.relievedBelow && this.underPressure.compareAndSet(true, false)) {
-			this.control.execute(this::pressureEnded);
+		if ((buffered >= this.pressureAt && this.underPressure.compareAndSet(false, true))
+				|| (buffered < this.relievedBelow && this.underPressure.compareAndSet(true, false))) {
+			this.control.execute(this::reconcile);
 		}
 		if (buffered > this.budget && this.shedScheduled.compareAndSet(false, true)) {
 			this.control.execute(this::shed);
+		}
+	}
+
+	/**
+	 * Acts on the pressure as it is when this runs, not as it was when it was queued: two event
+	 * loops may queue a start and an end in either order.
+	 */
+	private void reconcile() {
+		boolean under = this.underPressure.get();
+		if (under != this.reported) {
+			this.reported = under;
+			if (under) {
+				pressureStarted();
+			}
+			else {
+				pressureEnded();
+			}
 		}
 	}
 

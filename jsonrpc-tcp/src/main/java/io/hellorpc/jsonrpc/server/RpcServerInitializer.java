@@ -101,8 +101,8 @@ final class RpcServerInitializer extends ChannelInitializer<Channel> {
 			.addLast("memory", new BufferedReplies(memory))
 			.addLast("framing", new JsonFrameDecoder(maxMessageSize, memory::inbound))
 			.addLast("messages", new RpcMessageCodec(this.codec, this.activity, maxMessageSize))
-			.addLast("closer", new ConnectionCloser(this.activity, this.properties.shutdownGracePeriod().toMillis() / 2))
-			.addLast("admission", new CallAdmission(this.activity, this.properties.maxCallsInFlightPerConnection(),
+			.addLast("closer", new ConnectionCloser(this.activity, memory, this.properties.shutdownGracePeriod().toMillis() / 2))
+			.addLast("admission", new CallAdmission(this.properties.maxCallsInFlightPerConnection(),
 					this.properties.maxBatchSize()))
 			.addLast("calls", new CallRunner(this.dispatcher, this.executor, this.fallback, this.activity,
 					this.properties.callTimeout()));

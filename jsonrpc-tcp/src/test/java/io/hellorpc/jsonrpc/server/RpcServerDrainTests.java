@@ -1,8 +1,5 @@
 package io.hellorpc.jsonrpc.server;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.hellorpc.jsonrpc.autoconfigure.RpcServerHealthIndicator;
+import io.hellorpc.jsonrpc.support.Listeners;
 import io.hellorpc.jsonrpc.support.RawConnection;
 import io.hellorpc.jsonrpc.support.RunningServer;
 import io.hellorpc.jsonrpc.support.TestServices;
@@ -96,7 +94,7 @@ class RpcServerDrainTests {
 			connection.send(calls.toString());
 			await().until(() -> gates.started("held"));
 			closed = CompletableFuture.runAsync(server::close, RpcServerDrainTests::onItsOwnThread);
-			await().until(() -> refuses(port));
+			await().until(() -> Listeners.refuses(port));
 			gates.open("held");
 			List<String> replies = new ArrayList<>();
 			for (int i = 0; i <= WAITING; i++) {
@@ -145,7 +143,7 @@ class RpcServerDrainTests {
 					late.send("{\"method\":\"Gate.Hold\",\"params\":[\"late\"],\"id\":2}");
 					closed = CompletableFuture.runAsync(server::close, RpcServerDrainTests::onItsOwnThread);
 					// The stop has begun (the listener is closed) before either connection's setup is done.
-					await().until(() -> refuses(port));
+					await().until(() -> Listeners.refuses(port));
 					hold.gate.countDown();
 					assertThat(first.readLine()).isEqualTo("{\"id\":1,\"result\":{\"Message\":\"Hello first\"},\"error\":null}");
 					assertThat(first.isClosedByServer()).isTrue();
@@ -183,7 +181,7 @@ class RpcServerDrainTests {
 			connection.send("{\"method\":\"Gate.Hold\",\"params\":[\"draining\"],\"id\":1}");
 			await().until(() -> gates.started("draining"));
 			closed = CompletableFuture.runAsync(server::close, RpcServerDrainTests::onItsOwnThread);
-			await().until(() -> refuses(port));
+			await().until(() -> Listeners.refuses(port));
 			// The call is held for as long as the test likes: the grace period is on, the drain not over.
 			assertThat(closed).isNotDone();
 			CompletableFuture<Health> checked = CompletableFuture.supplyAsync(health::health, RpcServerDrainTests::onItsOwnThread);
@@ -203,17 +201,6 @@ class RpcServerDrainTests {
 		}
 	}
 
-	private static boolean refuses(int port) {
-		try (Socket socket = new Socket("127.0.0.1", port)) {
-			return false;
-		}
-		catch (ConnectException ex) {
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
 
 	/** The common pool may have a single worker, which a blocking close would hold: each task gets a thread. */
 	private static void onItsOwnThread(Runnable task) {

@@ -1,12 +1,11 @@
 package io.hellorpc.jsonrpc.server;
 
-import java.net.ConnectException;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.hellorpc.jsonrpc.support.Listeners;
 import io.hellorpc.jsonrpc.support.RawConnection;
 import io.hellorpc.jsonrpc.support.RunningServer;
 import io.hellorpc.jsonrpc.support.TestServices;
@@ -50,7 +49,7 @@ class RpcServerLifecycleTests {
 			await().until(() -> sleeper.running() == 3);
 			CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
 			// The calls finish only once the listener is closed: they are answered while stopping.
-			await().until(() -> refuses(port));
+			await().until(() -> Listeners.refuses(port));
 			sleeper.release(3);
 			List<String> replies = new ArrayList<>(List.of(first.readLine(), first.readLine(), second.readLine()));
 			assertThat(replies).containsExactlyInAnyOrder("{\"id\":1,\"result\":\"a\",\"error\":null}",
@@ -59,7 +58,7 @@ class RpcServerLifecycleTests {
 			assertThat(second.isClosedByServer()).isTrue();
 			closed.get();
 		}
-		assertThat(refuses(port)).isTrue();
+		assertThat(Listeners.refuses(port)).isTrue();
 	}
 
 	@Test
@@ -73,7 +72,7 @@ class RpcServerLifecycleTests {
 			connection.send("{\"method\":\"Gate.Hold\",\"params\":[\"within\"],\"id\":1}");
 			await().until(() -> gates.started("within"));
 			CompletableFuture<Void> stopping = CompletableFuture.runAsync(listener::stop);
-			await().until(() -> refuses(port));
+			await().until(() -> Listeners.refuses(port));
 			// Stop is in its grace period: the connection is open and its call running, unanswered.
 			await().until(() -> listener.activity().openConnections() == 1);
 			assertThat(listener.activity().callsInFlight()).isEqualTo(1);
@@ -112,17 +111,6 @@ class RpcServerLifecycleTests {
 		}
 	}
 
-	private static boolean refuses(int port) {
-		try (Socket socket = new Socket("127.0.0.1", port)) {
-			return false;
-		}
-		catch (ConnectException ex) {
-			return true;
-		}
-		catch (java.io.IOException ex) {
-			return false;
-		}
-	}
 
 	@Test
 	void aBrokenRegistrationFailsTheStartNamingBeanAndMethod() {

@@ -23,4 +23,17 @@ public final class Listeners {
 		}
 	}
 
+	/** Whether a connection to this loopback port is refused now (nothing listens there any more). */
+	public static boolean refuses(int port) {
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+			return false;
+		}
+		catch (java.net.ConnectException ex) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 }

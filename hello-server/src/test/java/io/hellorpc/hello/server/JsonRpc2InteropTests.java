@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 
+import io.hellorpc.jsonrpc.client.RpcBatch;
 import io.hellorpc.jsonrpc.client.RpcRemoteException;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
@@ -105,19 +106,19 @@ class JsonRpc2InteropTests {
 					assertThat(ex.getCode()).isEqualTo(4000);
 					assertThat(ex.getData()).isEqualTo(Map.of("field", "Name"));
 				});
-			RpcTemplate.Batch batch = rpc.batch();
+			RpcBatch batch = rpc.batch();
 			CompletableFuture<Handler.Response> first = batch.call("Handler.Execute", new Handler.Request("one"),
 					Handler.Response.class);
 			CompletableFuture<Handler.Response> second = batch.call("Handler.Execute", new Handler.Request(""),
 					Handler.Response.class);
-			batch.notify("Handler.Note", "in a batch");
+			batch.notification("Handler.Note", "in a batch");
 			batch.send();
 			assertThat(first).succeedsWithin(Duration.ofSeconds(20)).isEqualTo(new Handler.Response("Hello one"));
 			assertThat(second).failsWithin(Duration.ofSeconds(20))
 				.withThrowableOfType(ExecutionException.class)
 				.havingCause()
 				.isInstanceOf(RpcRemoteException.class);
-			rpc.notify("Handler.Note", "alone");
+			rpc.sendNotification("Handler.Note", "alone");
 			// replies written back to back on one connection are read apart
 			assertThat(rpc.call("Handler.Execute", new Handler.Request("after"), Handler.Response.class))
 				.isEqualTo(new Handler.Response("Hello after"));

@@ -15,12 +15,14 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Scope;
 import org.springframework.core.env.Environment;
 
 /**
  * An {@link RpcTemplateBuilder} set from {@code rpc.client.*}, with the shared codec, the
  * application's I/O threads ({@link RpcClientResources}) and observation registry, and every
- * {@link RpcTemplateCustomizer} bean applied.
+ * {@link RpcTemplateCustomizer} bean applied: a prototype, as Boot's {@code RestClient.Builder},
+ * so that each injection point changes a builder of its own.
  */
 @AutoConfiguration(after = { JsonRpcAutoConfiguration.class, SslAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
@@ -34,6 +36,7 @@ public class RpcClientAutoConfiguration {
 	}
 
 	@Bean
+	@Scope("prototype")
 	@ConditionalOnMissingBean
 	public RpcTemplateBuilder rpcTemplateBuilder(RpcClientProperties properties, JsonRpcCodec codec,
 			RpcClientResources resources, ObjectProvider<ObservationRegistry> observationRegistry,
@@ -44,17 +47,15 @@ public class RpcClientAutoConfiguration {
 			.resources(resources)
 			.codec(codec)
 			.observationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
-		for (RpcTemplateCustomizer customizer : customizers.orderedStream().toList()) {
-			builder = customizer.customize(builder);
-		}
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder;
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	public RpcClientGroups rpcClientGroups(RpcTemplateBuilder builder, Environment environment,
+	public RpcClientGroups rpcClientGroups(ObjectProvider<RpcTemplateBuilder> builders, Environment environment,
 			ObjectProvider<SslBundles> sslBundles) {
-		return new RpcClientGroups(builder, environment,
+		return new RpcClientGroups(builders::getObject, environment,
 				(property, name) -> ClientSslBundles.resolve(property, name, sslBundles));
 	}
 

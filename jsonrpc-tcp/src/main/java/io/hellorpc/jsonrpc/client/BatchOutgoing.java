@@ -20,8 +20,8 @@ final class BatchOutgoing implements Outgoing {
 	}
 
 	@Override
-	public boolean cancelled() {
-		return this.calls.stream().allMatch(PendingCall::isDone);
+	public boolean settled() {
+		return this.calls.stream().allMatch(PendingCall::settled);
 	}
 
 	@Override

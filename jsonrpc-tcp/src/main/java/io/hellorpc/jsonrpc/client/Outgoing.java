@@ -6,8 +6,8 @@ interface Outgoing {
 	/** The encoded message, newline included. */
 	byte[] bytes();
 
-	/** Whether nothing is left to send it for (every call in it timed out or failed). */
-	boolean cancelled();
+	/** Whether every call it carries is settled already (timed out, failed): then it is not written. */
+	boolean settled();
 
 	/** Called once it is handed to the connection. */
 	void boundTo(RpcClientConnection connection);

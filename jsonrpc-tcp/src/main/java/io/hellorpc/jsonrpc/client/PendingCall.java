@@ -5,10 +5,12 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.hellorpc.jsonrpc.protocol.RpcId;
 import io.hellorpc.jsonrpc.protocol.RpcResponse;
+import io.netty.util.Timeout;
 
 /**
  * One call from the moment it is made until it is answered, fails or runs out of time; whichever
@@ -21,7 +23,10 @@ final class PendingCall implements Outgoing {
 	private static final VarHandle OUTCOME;
 
 	/** The outcome of a notification: written, and no reply is coming. */
-	static final RpcResponse WRITTEN = new RpcResponse(io.hellorpc.jsonrpc.protocol.RpcId.NULL, null, null);
+	static final RpcResponse WRITTEN = new RpcResponse(RpcId.NULL, null, null);
+
+	/** How long past its deadline a blocking caller waits for the wheel before it times itself out. */
+	private static final long SAFETY_NET_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	static {
 		try {
@@ -37,7 +42,7 @@ final class PendingCall implements Outgoing {
 	final String method;
 
 	/** The encoded request, newline included: written as is (empty for a call sent inside a batch). */
-	final byte[] request;
+	private final byte[] request;
 
 	/** A JSON-RPC 2.0 notification: settled once written, since no reply comes. */
 	final boolean notification;
@@ -58,6 +63,9 @@ final class PendingCall implements Outgoing {
 	/** The connection it was handed to, so that a dropped connection fails just its own calls. */
 	volatile RpcClientConnection connection;
 
+	/** Its entry on the deadline wheel, cancelled when it settles. */
+	private volatile Timeout deadline;
+
 	/** {@code null} while pending, then the {@link RpcResponse} or the {@link RpcException}. */
 	private volatile Object outcome;
 
@@ -75,7 +83,7 @@ final class PendingCall implements Outgoing {
 		this.waiter = waiter;
 	}
 
-	/** A call whose caller waits in {@link #await()}. */
+	/** A call whose caller waits in {@link #await}. */
 	static PendingCall blocking(long id, String method, byte[] request, boolean notification, long deadlineNanos,
 			long timeoutMillis, String address) {
 		return new PendingCall(id, method, request, notification, deadlineNanos, timeoutMillis, address, null, null,
@@ -95,8 +103,8 @@ final class PendingCall implements Outgoing {
 	}
 
 	@Override
-	public boolean cancelled() {
-		return isDone();
+	public boolean settled() {
+		return this.outcome != null;
 	}
 
 	@Override
@@ -107,19 +115,28 @@ final class PendingCall implements Outgoing {
 	@Override
 	public void written(PendingCalls calls) {
 		if (this.notification) {
-			calls.remove(this);
-			settle(WRITTEN);
+			calls.written(this);
 		}
 	}
 
-	boolean isDone() {
-		return this.outcome != null;
+	void deadline(Timeout deadline) {
+		this.deadline = deadline;
+		if (settled()) {
+			deadline.cancel();
+		}
 	}
 
-	/** Settles the call with a reply or a failure; {@code false} if it was settled already. */
+	/**
+	 * Settles the call with a reply or a failure; {@code false} if it was settled already. Only
+	 * {@link PendingCalls} calls it, once the call is out of its map.
+	 */
 	boolean settle(Object result) {
 		if (!OUTCOME.compareAndSet(this, null, result)) {
 			return false;
+		}
+		Timeout deadline = this.deadline;
+		if (deadline != null) {
+			deadline.cancel();
 		}
 		if (this.future == null) {
 			LockSupport.unpark(this.waiter);
@@ -128,8 +145,8 @@ final class PendingCall implements Outgoing {
 			try {
 				this.executor.execute(this::completeFuture);
 			}
-			catch (RejectedExecutionException ex) {
-				// The template's executor is shut down (closing): still never the I/O thread.
+			catch (RuntimeException ex) {
+				// The template's executor is shut down (closing) or broken: still never the I/O thread.
 				ForkJoinPool.commonPool().execute(this::completeFuture);
 			}
 		}
@@ -141,18 +158,23 @@ final class PendingCall implements Outgoing {
 	}
 
 	/**
-	 * Waits for the outcome: the reply, a failure, or the timeout that the template's deadline sweep
-	 * settles. The park has no timeout of its own, since a timed park costs a virtual thread a timer
-	 * task per call. An interrupt ends the wait: the call is settled as failed, {@code abandon}
-	 * removes what is left of it, and the thread keeps its interrupt status.
+	 * Waits for the outcome: the reply, a failure, or the timeout the deadline wheel settles. The
+	 * park is timed too, a second past the deadline, so that the caller returns even if the wheel
+	 * never ran. An interrupt ends the wait: the call fails, and the thread keeps its interrupt
+	 * status.
 	 */
-	RpcResponse await(Runnable abandon) {
+	RpcResponse await(PendingCalls calls) {
 		Object result;
 		while ((result = this.outcome) == null) {
-			LockSupport.park(this);
+			long left = this.deadlineNanos + SAFETY_NET_NANOS - System.nanoTime();
+			if (left <= 0) {
+				calls.fail(this, timeout());
+				settle(timeout()); // not in the map (a notification being written): settled all the same
+				continue;
+			}
+			LockSupport.parkNanos(this, left);
 			if (Thread.interrupted()) {
-				settle(new RpcException("interrupted while waiting for the reply of " + this.method));
-				abandon.run();
+				calls.fail(this, new RpcException("interrupted while waiting for the reply of " + this.method));
 				Thread.currentThread().interrupt();
 			}
 		}

@@ -2,58 +2,108 @@ package io.hellorpc.jsonrpc.client;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * A template's calls that have not been settled, by id. Deadlines are kept by one periodic sweep
- * over them (not a timer task per call); a reply, a failure or the sweep each remove the call, so
- * that nothing of it is left behind.
+ * A template's calls that are not settled yet, by id, each with its deadline on the process's
+ * {@link CallDeadlines wheel}: at most {@code limit} of them, and none once closed. Every way a
+ * call ends (reply, failure, deadline, close) goes through here, so the call leaves nothing
+ * behind and is settled once.
  */
 final class PendingCalls {
 
 	private final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
 
+	private final AtomicInteger count = new AtomicInteger();
+
+	private final int limit;
+
+	private final String address;
+
+	/** Makes the failure of every call once the template is closed; {@code null} while open. */
+	private volatile Supplier<RpcException> closed;
+
+	PendingCalls(int limit, String address) {
+		this.limit = limit;
+		this.address = address;
+	}
+
+	/**
+	 * Takes the call in and starts its deadline.
+	 * @throws RpcException at once when the limit is reached or the template is closed
+	 */
 	void add(PendingCall call) {
+		if (this.count.incrementAndGet() > this.limit) {
+			this.count.decrementAndGet();
+			throw new RpcException("RpcTemplate for " + this.address + " already waits for " + this.limit
+					+ " replies, the limit of rpc.client.max-pending-calls");
+		}
 		this.calls.put(call.id, call);
+		call.deadline(CallDeadlines.after(call.deadlineNanos - System.nanoTime(), (timeout) -> fail(call, call.timeout())));
+		Supplier<RpcException> closed = this.closed;
+		if (closed != null) {
+			// close() ran meanwhile and may not have seen this call: it fails so too.
+			fail(call, closed.get());
+			throw closed.get();
+		}
 	}
 
 	/** The call with that id, taken out; {@code null} if none waits (timed out, or not ours). */
 	PendingCall take(long id) {
-		return this.calls.remove(id);
+		PendingCall call = this.calls.remove(id);
+		if (call != null) {
+			this.count.decrementAndGet();
+		}
+		return call;
 	}
 
 	/** Settles the call with a failure, if it is still pending. */
 	void fail(PendingCall call, RpcException failure) {
-		if (this.calls.remove(call.id, call)) {
+		if (remove(call)) {
 			call.settle(failure);
 		}
 	}
 
-	void remove(PendingCall call) {
-		this.calls.remove(call.id, call);
-	}
-
-	/** Times out every call past its deadline. */
-	void sweep(long nowNanos) {
-		for (PendingCall call : this.calls.values()) {
-			if (nowNanos - call.deadlineNanos >= 0 && this.calls.remove(call.id, call)) {
-				call.settle(call.timeout());
-			}
+	/** Settles a notification once written: no reply comes for it. */
+	void written(PendingCall call) {
+		if (remove(call)) {
+			call.settle(PendingCall.WRITTEN);
 		}
 	}
 
 	/** Fails every matching call with the failure made for it. */
 	void failAll(Predicate<PendingCall> which, Function<PendingCall, RpcException> failure) {
 		for (PendingCall call : this.calls.values()) {
-			if (which.test(call) && this.calls.remove(call.id, call)) {
+			if (which.test(call) && remove(call)) {
 				call.settle(failure.apply(call));
 			}
 		}
 	}
 
+	/** Fails every call with {@code failure}, and every call added from now on. */
+	void close(Supplier<RpcException> failure) {
+		this.closed = failure;
+		failAll((call) -> true, (call) -> failure.get());
+	}
+
+	/** Whether {@link #close} was called: nothing more is taken in. */
+	boolean isClosed() {
+		return this.closed != null;
+	}
+
 	int size() {
-		return this.calls.size();
+		return this.count.get();
+	}
+
+	private boolean remove(PendingCall call) {
+		if (this.calls.remove(call.id, call)) {
+			this.count.decrementAndGet();
+			return true;
+		}
+		return false;
 	}
 
 }

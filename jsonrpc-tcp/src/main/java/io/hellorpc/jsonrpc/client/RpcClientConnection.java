@@ -3,6 +3,7 @@ package io.hellorpc.jsonrpc.client;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.MalformedMessageException;
@@ -20,12 +21,17 @@ import org.apache.commons.logging.LogFactory;
  * One open connection shared by many calls, as Go's {@code rpc.Client}: each call is written with
  * its own id and settled by the reply that carries it, in whatever order replies come. Callers'
  * requests (encoded on their own threads) meet in a lock-free queue that the event loop drains
- * into one buffer and one flush, however many callers wrote meanwhile. When the connection drops,
- * every call handed to it fails at once.
+ * into few buffers and one flush, however many callers wrote meanwhile, and only while the socket
+ * takes them (writability): a server that stops reading holds at most {@code maxQueued} messages
+ * here and Netty's high water mark of bytes. When the connection drops, every call handed to it
+ * fails at once; an error the server sends for no call (id null) fails them with its text.
  */
 final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	private static final Log logger = LogFactory.getLog(RpcClientConnection.class);
+
+	/** Requests are gathered into buffers of about this size before each write. */
+	private static final int WRITE_CHUNK = 64 * 1024;
 
 	private final JsonRpcCodec codec;
 
@@ -33,16 +39,21 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	private final PendingCalls calls;
 
+	private final int maxQueued;
+
 	private final Queue<Outgoing> outbound = PlatformDependent.newMpscQueue();
+
+	private final AtomicInteger queued = new AtomicInteger();
 
 	private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
 	private volatile Channel channel;
 
-	RpcClientConnection(JsonRpcCodec codec, String address, PendingCalls calls) {
+	RpcClientConnection(JsonRpcCodec codec, String address, PendingCalls calls, int maxQueued) {
 		this.codec = codec;
 		this.address = address;
 		this.calls = calls;
+		this.maxQueued = maxQueued;
 	}
 
 	boolean isOpen() {
@@ -50,45 +61,86 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		return channel != null && channel.isActive();
 	}
 
-	/** Queues the message for writing; the event loop writes it with whatever else is queued. */
+	/**
+	 * Queues the message for writing; the event loop writes it with whatever else is queued.
+	 * @throws RpcException when {@code maxQueued} messages wait already (the server is not reading)
+	 */
 	void send(Outgoing message) {
+		if (this.queued.incrementAndGet() > this.maxQueued) {
+			this.queued.decrementAndGet();
+			throw new RpcException("RpcTemplate for " + this.address + " has " + this.maxQueued
+					+ " requests waiting to be written, the limit of rpc.client.max-pending-calls: the server is not reading them");
+		}
 		message.boundTo(this);
 		this.outbound.add(message);
+		scheduleDrain();
+	}
+
+	private void scheduleDrain() {
 		if (this.drainScheduled.compareAndSet(false, true)) {
 			try {
 				this.channel.eventLoop().execute(this::drain);
 			}
 			catch (RejectedExecutionException ex) {
-				// The template closed meanwhile, and its event loop with it.
-				this.calls.failAll((call) -> call.connection == this, (call) -> closed());
+				this.drainScheduled.set(false);
+				this.calls.failAll((call) -> call.connection == this, (call) -> new RpcConnectionException(
+						"cannot call " + this.address + ": the I/O threads it was given (RpcClientResources) are closed"));
+				this.outbound.clear();
 			}
 		}
 	}
 
-	/** On the event loop: every queued request into one buffer, one write, one flush. */
+	/** On the event loop: queued requests into few buffers, written while the socket takes them, one flush. */
 	private void drain() {
 		this.drainScheduled.set(false);
 		Channel channel = this.channel;
-		ByteBuf batch = null;
+		if (!channel.isActive()) {
+			discardQueued();
+			return;
+		}
+		ByteBuf chunk = null;
+		boolean wrote = false;
 		Outgoing message;
-		while ((message = this.outbound.poll()) != null) {
-			if (message.cancelled()) {
+		while (channel.isWritable() && (message = this.outbound.poll()) != null) {
+			this.queued.decrementAndGet();
+			if (message.settled()) {
 				continue; // timed out before it was written: it never reaches the wire
 			}
-			if (!channel.isActive()) {
-				this.calls.failAll((call) -> call.connection == this, (call) -> closed());
-				continue;
+			if (chunk == null) {
+				chunk = channel.alloc().ioBuffer(Math.max(256, Math.min(WRITE_CHUNK, message.bytes().length)));
 			}
-			if (batch == null) {
-				batch = channel.alloc().ioBuffer(Math.max(256, message.bytes().length));
-			}
-			batch.writeBytes(message.bytes());
+			chunk.writeBytes(message.bytes());
 			message.written(this.calls);
+			if (chunk.readableBytes() >= WRITE_CHUNK) {
+				// A failed write closes the channel, and channelInactive fails the calls it carried.
+				channel.write(chunk, channel.voidPromise());
+				chunk = null;
+				wrote = true;
+			}
 		}
-		if (batch != null) {
-			// A failed write closes the channel, and channelInactive fails the calls it carried.
-			channel.writeAndFlush(batch, channel.voidPromise());
+		if (chunk != null) {
+			channel.write(chunk, channel.voidPromise());
+			wrote = true;
 		}
+		if (wrote) {
+			channel.flush();
+		}
+		// Whatever is left waits for channelWritabilityChanged.
+	}
+
+	private void discardQueued() {
+		while (this.outbound.poll() != null) {
+			this.queued.decrementAndGet();
+		}
+		this.calls.failAll((call) -> call.connection == this, (call) -> closed());
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+		if (ctx.channel().isWritable() && !this.outbound.isEmpty()) {
+			drain();
+		}
+		ctx.fireChannelWritabilityChanged();
 	}
 
 	void close() {
@@ -111,6 +163,12 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 			if (call != null) {
 				call.settle(response);
 			}
+			else if (RpcId.NULL.equals(response.id()) && response.error() != null) {
+				// The server's word on the connection as a whole (too large, too many connections,
+				// a message it could not parse): no reply of ours is coming after it.
+				this.calls.failAll((pending) -> pending.connection == this, (pending) -> new RpcConnectionException(
+						"the server at " + this.address + " answered: " + response.error()));
+			}
 			else if (logger.isDebugEnabled()) {
 				// A call that timed out, or a reply to no call of ours: nobody waits for it.
 				logger.debug("Discarding a reply from " + this.address + " for id " + response.id().json());
@@ -120,7 +178,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
-		this.calls.failAll((call) -> call.connection == this, (call) -> closed());
+		discardQueued();
 		ctx.fireChannelInactive();
 	}
 

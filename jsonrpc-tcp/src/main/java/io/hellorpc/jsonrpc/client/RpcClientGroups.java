@@ -1,10 +1,14 @@
 package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 
@@ -16,8 +20,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * One {@link RpcTemplate} per group of {@link ImportRpcServices imported} RPC clients, made on
- * first use from the auto-configured builder and the group's {@code rpc.client.<group>.*}, and
- * closed with the context.
+ * first use from a fresh auto-configured builder and the group's {@code rpc.client.<group>.*},
+ * and closed with the context. The {@value #DEFAULT_GROUP} group is {@code rpc.client.*} itself.
  */
 public final class RpcClientGroups implements AutoCloseable {
 
@@ -25,10 +29,14 @@ public final class RpcClientGroups implements AutoCloseable {
 	public static final String DEFAULT_GROUP = "default";
 
 	/** {@code rpc.client.*}'s own names, which cannot name a group. */
-	private static final Set<String> RESERVED = Set.of("host", "port", "connect-timeout", "timeout", "max-message-size",
-			"io-threads", "protocol", "ssl");
+	private static final Set<String> RESERVED = Arrays.stream(RpcClientProperties.class.getRecordComponents())
+		.map((component) -> component.getName().replaceAll("([A-Z])", "-$1").toLowerCase())
+		.collect(Collectors.toUnmodifiableSet());
 
-	private final RpcTemplateBuilder builder;
+	/** A group name is one element of a property name: {@code rpc.client.<group>.host}. */
+	private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+	private final Supplier<RpcTemplateBuilder> builders;
 
 	private final Binder binder;
 
@@ -37,13 +45,19 @@ public final class RpcClientGroups implements AutoCloseable {
 	private final Map<String, RpcTemplate> templates = new ConcurrentHashMap<>();
 
 	/**
+	 * @param builders a new builder each time, {@code rpc.client.*} applied (the auto-configured prototype bean)
 	 * @param sslBundles looks up a bundle by (property, name), failing with a sentence that names the property
+	 * @throws IllegalStateException when {@code rpc.client.default.*} is set: it would be silently ignored
 	 */
-	public RpcClientGroups(RpcTemplateBuilder builder, Environment environment,
+	public RpcClientGroups(Supplier<RpcTemplateBuilder> builders, Environment environment,
 			BiFunction<String, String, SslBundle> sslBundles) {
-		this.builder = builder;
+		this.builders = builders;
 		this.binder = Binder.get(environment);
 		this.sslBundles = sslBundles;
+		if (this.binder.bind("rpc.client." + DEFAULT_GROUP, Bindable.of(GroupProperties.class)).isBound()) {
+			throw new IllegalStateException("rpc.client." + DEFAULT_GROUP + ".* is set, but the '" + DEFAULT_GROUP
+					+ "' group of RPC clients is configured by rpc.client.* itself: move those properties there");
+		}
 	}
 
 	/** The group's template, made on first use. */
@@ -64,37 +78,44 @@ public final class RpcClientGroups implements AutoCloseable {
 	}
 
 	static void checkGroupName(String group) {
-		if (group == null || group.isBlank() || RESERVED.contains(group)) {
+		if (group == null || !GROUP_NAME.matcher(group).matches()) {
+			throw new IllegalStateException("'" + group + "' cannot name an RPC client group: its properties are rpc.client."
+					+ group + ".*, so the name must be lower-case letters, digits and dashes, starting with a letter or digit");
+		}
+		if (RESERVED.contains(group)) {
 			throw new IllegalStateException("'" + group + "' cannot name an RPC client group: it would be read as rpc.client."
 					+ group + ", a property of every group; pick another name");
 		}
 	}
 
 	private RpcTemplate build(String group) {
+		RpcTemplateBuilder groupBuilder = this.builders.get();
 		if (DEFAULT_GROUP.equals(group)) {
-			return this.builder.build();
+			return groupBuilder.build();
 		}
 		String prefix = "rpc.client." + group;
 		GroupProperties own = this.binder.bind(prefix, Bindable.of(GroupProperties.class)).orElse(GroupProperties.NONE);
-		RpcTemplateBuilder groupBuilder = this.builder;
 		if (own.host() != null || own.port() != null) {
-			groupBuilder = groupBuilder.address((own.host() != null) ? own.host() : groupBuilder.host(),
+			groupBuilder.address((own.host() != null) ? own.host() : groupBuilder.host(),
 					(own.port() != null) ? own.port() : groupBuilder.port());
 		}
 		if (own.connectTimeout() != null) {
-			groupBuilder = groupBuilder.connectTimeout(own.connectTimeout());
+			groupBuilder.connectTimeout(own.connectTimeout());
 		}
 		if (own.timeout() != null) {
-			groupBuilder = groupBuilder.timeout(own.timeout());
+			groupBuilder.timeout(own.timeout());
 		}
 		if (own.maxMessageSize() != null) {
-			groupBuilder = groupBuilder.maxMessageSize(own.maxMessageSize());
+			groupBuilder.maxMessageSize(own.maxMessageSize());
+		}
+		if (own.maxPendingCalls() != null) {
+			groupBuilder.maxPendingCalls(own.maxPendingCalls());
 		}
 		if (own.protocol() != null) {
-			groupBuilder = groupBuilder.protocol(own.protocol());
+			groupBuilder.protocol(own.protocol());
 		}
 		if (own.ssl() != null && own.ssl().enabled()) {
-			groupBuilder = groupBuilder.ssl(this.sslBundles.apply(prefix + ".ssl.bundle", own.ssl().bundle()),
+			groupBuilder.ssl(this.sslBundles.apply(prefix + ".ssl.bundle", own.ssl().bundle()),
 					own.ssl().serverName());
 		}
 		return groupBuilder.build();
@@ -102,9 +123,9 @@ public final class RpcClientGroups implements AutoCloseable {
 
 	/** What a group may set over {@code rpc.client.*}; unset is inherited. */
 	record GroupProperties(String host, Integer port, Duration connectTimeout, Duration timeout, DataSize maxMessageSize,
-			RpcProtocol protocol, RpcClientProperties.Ssl ssl) {
+			Integer maxPendingCalls, RpcProtocol protocol, RpcClientProperties.Ssl ssl) {
 
-		static final GroupProperties NONE = new GroupProperties(null, null, null, null, null, null, null);
+		static final GroupProperties NONE = new GroupProperties(null, null, null, null, null, null, null, null);
 
 	}
 

@@ -17,6 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param connectTimeout How long opening the connection may take.
  * @param timeout How long a call may wait for its reply, unless the call sets its own.
  * @param maxMessageSize Largest reply accepted; a larger one breaks the connection.
+ * @param maxPendingCalls Calls a template lets wait for their replies at once (and requests wait
+ * to be written); past it a call fails at once, naming this limit.
  * @param ioThreads I/O threads shared by the application's templates; 0 means one per CPU.
  * @param protocol The dialect templates speak: go (Go's net/rpc/jsonrpc) or json-rpc-2.
  * @param ssl TLS to the server, off unless rpc.client.ssl.bundle names an SSL bundle.
@@ -24,7 +26,8 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("rpc.client")
 public record RpcClientProperties(@DefaultValue("localhost") String host, @DefaultValue("1337") int port,
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration timeout,
-		@DefaultValue("16MB") DataSize maxMessageSize, @DefaultValue("0") int ioThreads,
+		@DefaultValue("16MB") DataSize maxMessageSize, @DefaultValue("10000") int maxPendingCalls,
+		@DefaultValue("0") int ioThreads,
 		@DefaultValue("go") RpcProtocol protocol, @DefaultValue Ssl ssl) {
 
 	/**

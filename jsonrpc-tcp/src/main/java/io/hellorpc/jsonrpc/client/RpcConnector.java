@@ -1,34 +1,29 @@
 package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Opens the one connection a template's calls share: lazily, on the first call, and again on the
- * next call after it dropped. Its event loop (shared through {@link RpcClientResources}, or the
- * template's own) also sweeps the calls' deadlines.
+ * next call after it dropped; hands each message to it. Once closed it opens nothing more and
+ * closes the connection it has, open or still connecting, so no socket is left behind.
  */
 final class RpcConnector {
-
-	/** How often deadlines are checked: a timed-out async call fails at most this late. */
-	private static final long SWEEP_MILLIS = 10;
 
 	private final String host;
 
@@ -36,33 +31,27 @@ final class RpcConnector {
 
 	private final String address;
 
-	private final EventLoopGroup eventLoop;
-
-	/** Whether the event loop is the template's own, to shut down with it. */
-	private final boolean ownEventLoop;
+	private final EventLoop eventLoop;
 
 	private final Bootstrap bootstrap;
 
-	private final ScheduledFuture<?> sweeper;
+	private final PendingCalls calls;
 
 	private final AtomicReference<CompletableFuture<RpcClientConnection>> connection = new AtomicReference<>();
 
-	/** {@code null} for plain TCP. */
-	private final ClientTls tls;
+	/** The channel of the latest connection, from the moment its connect starts. */
+	private volatile Channel channel;
 
-	private final long handshakeTimeoutMillis;
+	private volatile boolean closed;
 
-	RpcConnector(String host, int port, Duration connectTimeout, int maxMessageSize, JsonRpcCodec codec,
+	RpcConnector(String host, int port, Duration connectTimeout, int maxMessageSize, int maxQueued, JsonRpcCodec codec,
 			PendingCalls calls, RpcClientResources resources, ClientTls tls) {
-		this.tls = tls;
-		this.handshakeTimeoutMillis = connectTimeout.toMillis();
 		this.host = host;
 		this.port = port;
 		this.address = host + ":" + port;
-		this.ownEventLoop = (resources == null);
-		EventLoopGroup shared = (resources != null) ? resources.eventLoops() : null;
-		this.eventLoop = (shared != null) ? shared.next()
-				: new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rpc-client", true), NioIoHandler.newFactory());
+		this.calls = calls;
+		this.eventLoop = resources.eventLoops().next();
+		long handshakeTimeoutMillis = connectTimeout.toMillis();
 		this.bootstrap = new Bootstrap().group(this.eventLoop)
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
@@ -72,23 +61,51 @@ final class RpcConnector {
 				protected void initChannel(SocketChannel channel) {
 					// In the order bytes travel: TLS (when on), framing (bounded), replies.
 					if (tls != null) {
-						channel.pipeline().addLast("tls", tls.newHandler(channel.alloc(), host, port, RpcConnector.this.handshakeTimeoutMillis));
+						channel.pipeline().addLast("tls", tls.newHandler(channel.alloc(), host, port, handshakeTimeoutMillis));
 					}
 					channel.pipeline()
 						.addLast(new JsonFrameDecoder(maxMessageSize))
-						.addLast(new RpcClientConnection(codec, RpcConnector.this.address, calls));
+						.addLast(new RpcClientConnection(codec, RpcConnector.this.address, calls, maxQueued));
 				}
 			});
-		this.sweeper = this.eventLoop.next()
-			.scheduleAtFixedRate(() -> calls.sweep(System.nanoTime()), SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	String address() {
 		return this.address;
 	}
 
+	/**
+	 * Hands the message to the open connection, or to the one being opened once it is; the calls
+	 * it carries fail if that cannot be done.
+	 */
+	void send(Outgoing message, List<PendingCall> carried) {
+		CompletableFuture<RpcClientConnection> connection = connection();
+		if (connection.isDone() && !connection.isCompletedExceptionally()) {
+			handTo(connection.join(), message, carried);
+			return;
+		}
+		connection.whenComplete((open, failure) -> {
+			if (failure != null) {
+				RpcException why = connectFailure(failure);
+				carried.forEach((call) -> this.calls.fail(call, why));
+			}
+			else {
+				handTo(open, message, carried);
+			}
+		});
+	}
+
+	private void handTo(RpcClientConnection connection, Outgoing message, List<PendingCall> carried) {
+		try {
+			connection.send(message);
+		}
+		catch (RpcException ex) {
+			carried.forEach((call) -> this.calls.fail(call, ex));
+		}
+	}
+
 	/** The open connection, or the one being opened; a failed or dropped one is replaced. Lock-free. */
-	CompletableFuture<RpcClientConnection> connection() {
+	private CompletableFuture<RpcClientConnection> connection() {
 		while (true) {
 			CompletableFuture<RpcClientConnection> current = this.connection.get();
 			if (isUsable(current)) {
@@ -107,41 +124,67 @@ final class RpcConnector {
 				&& (!connection.isDone() || connection.join().isOpen());
 	}
 
+	/** Opens nothing more and closes the connection, whether open, connecting or in its handshake. */
 	void close() {
-		this.sweeper.cancel(false);
-		CompletableFuture<RpcClientConnection> current = this.connection.get();
-		if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
-			current.join().close();
-		}
-		if (this.ownEventLoop) {
-			this.eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+		this.closed = true;
+		Channel channel = this.channel;
+		if (channel != null) {
+			channel.close();
 		}
 	}
 
 	private void connect(CompletableFuture<RpcClientConnection> opened) {
+		if (this.closed) {
+			opened.completeExceptionally(closedFailure());
+			return;
+		}
+		if (this.eventLoop.isShuttingDown()) {
+			opened.completeExceptionally(new RpcConnectionException(
+					"cannot call " + this.address + ": the I/O threads it was given (RpcClientResources) are closed"));
+			return;
+		}
 		ChannelFuture connecting = this.bootstrap.connect(this.host, this.port);
+		this.channel = connecting.channel();
+		if (this.closed) {
+			// close() ran between the check above and this channel being known: it would not close it.
+			connecting.channel().close();
+		}
 		connecting.addListener((future) -> {
-			if (future.isSuccess() && this.tls != null) {
+			if (!future.isSuccess()) {
+				opened.completeExceptionally(this.closed ? closedFailure() : new RpcConnectionException(
+						"cannot reach " + this.address + ": " + reason(future.cause()), future.cause()));
+			}
+			else if (this.tls(connecting) != null) {
 				// Usable once the handshake is done, so that a TLS failure is the call's error, named as such.
-				connecting.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener((handshake) -> {
+				this.tls(connecting).handshakeFuture().addListener((handshake) -> {
 					if (handshake.isSuccess()) {
 						opened.complete(connecting.channel().pipeline().get(RpcClientConnection.class));
 					}
 					else {
-						opened.completeExceptionally(new RpcConnectionException("TLS handshake with " + this.address
-								+ " failed: " + tlsReason(handshake.cause()), handshake.cause()));
+						opened.completeExceptionally(this.closed ? closedFailure() : new RpcConnectionException("TLS handshake with "
+								+ this.address + " failed: " + tlsReason(handshake.cause()), handshake.cause()));
 						connecting.channel().close();
 					}
 				});
 			}
-			else if (future.isSuccess()) {
+			else {
 				opened.complete(connecting.channel().pipeline().get(RpcClientConnection.class));
 			}
-			else {
-				opened.completeExceptionally(new RpcConnectionException(
-						"cannot reach " + this.address + ": " + reason(future.cause()), future.cause()));
-			}
 		});
+	}
+
+	private SslHandler tls(ChannelFuture connecting) {
+		return connecting.channel().pipeline().get(SslHandler.class);
+	}
+
+	RpcConnectionException closedFailure() {
+		return new RpcConnectionException("RpcTemplate for " + this.address + " is closed");
+	}
+
+	private static RpcException connectFailure(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+		return (cause instanceof RpcException rpc) ? new RpcConnectionException(rpc.getMessage(), rpc.getCause())
+				: new RpcConnectionException(String.valueOf(cause.getMessage()), cause);
 	}
 
 	/** The deepest message: the JDK wraps certificate problems ("PKIX path building failed", "expired") a few levels down. */

@@ -17,9 +17,9 @@ import java.lang.annotation.Target;
  * {@code Execute}).
  * <p>
  * A method takes one parameter, the call's param, and returns the result as {@code T} (waits),
- * {@code CompletableFuture<T>} (does not), or {@code void}: a notification (no reply awaited) in
- * JSON-RPC 2.0, a call whose result is dropped (its error still thrown) in Go's dialect, which has
- * no notifications.
+ * {@code CompletableFuture<T>} (does not), or {@code void}: a call that waits for its reply, drops
+ * the result and throws the error, the same in both dialects. A JSON-RPC 2.0 notification (no
+ * reply, so no error ever known) is asked for explicitly, with {@link #notification()}.
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,5 +28,11 @@ public @interface RpcExchange {
 
 	/** The method's wire name ({@code Service.Method} or {@code Method}), or on a type the service name. */
 	String value() default "";
+
+	/**
+	 * On a {@code void} method: send a JSON-RPC 2.0 notification, which the server runs and never
+	 * answers. The client cannot be made for Go's dialect, which has no notifications.
+	 */
+	boolean notification() default false;
 
 }

@@ -19,24 +19,25 @@ import org.springframework.util.StringUtils;
 
 /**
  * Makes clients of {@link RpcExchange @RpcExchange} interfaces that call through an
- * {@link RpcTemplate}, as Spring's {@code HttpServiceProxyFactory} does over a {@code RestClient}:
+ * {@link RpcOperations} (an {@link RpcTemplate}, or a test double), as Spring's
+ * {@code HttpServiceProxyFactory} does over a {@code RestClient}:
  * <pre class="code">
  * Greeter greeter = RpcServiceProxyFactory.of(rpcTemplate).createClient(Greeter.class);
  * Response response = greeter.execute(new Request("ciro"));
  * </pre>
  * Each interface is checked when its client is made: a method that does not fit (not exactly one
- * parameter, a raw {@code CompletableFuture}) fails there with a sentence naming it, not on its
- * first call. The template is not closed with the clients; its owner closes it.
+ * parameter, a raw {@code CompletableFuture}, a notification that is not {@code void} or in Go's
+ * dialect) fails there with a sentence naming it, not on its first call. The template is not closed with the clients; its owner closes it.
  */
 public final class RpcServiceProxyFactory {
 
-	private final RpcTemplate template;
+	private final RpcOperations template;
 
-	private RpcServiceProxyFactory(RpcTemplate template) {
+	private RpcServiceProxyFactory(RpcOperations template) {
 		this.template = template;
 	}
 
-	public static RpcServiceProxyFactory of(RpcTemplate template) {
+	public static RpcServiceProxyFactory of(RpcOperations template) {
 		Assert.notNull(template, "template must not be null");
 		return new RpcServiceProxyFactory(template);
 	}
@@ -47,7 +48,7 @@ public final class RpcServiceProxyFactory {
 		Map<Method, Exchange> exchanges = new ConcurrentHashMap<>();
 		for (Method method : serviceType.getMethods()) {
 			if (!method.isDefault() && !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
-				exchanges.put(method, Exchange.of(serviceType, method));
+				exchanges.put(method, Exchange.of(serviceType, method, this.template.protocol()));
 			}
 		}
 		InvocationHandler handler = new ExchangeInvocationHandler(serviceType, this.template, exchanges);
@@ -70,18 +71,34 @@ public final class RpcServiceProxyFactory {
 
 		enum Kind {
 
-			BLOCKING, FUTURE, VOID
+			BLOCKING, FUTURE, VOID, NOTIFICATION
 
 		}
 
-		static Exchange of(Class<?> serviceType, Method method) {
+		static Exchange of(Class<?> serviceType, Method method, RpcProtocol protocol) {
 			String where = serviceType.getSimpleName() + "." + method.getName();
+			boolean notification = MergedAnnotations.from(method)
+				.get(RpcExchange.class)
+				.getValue("notification", Boolean.class)
+				.orElse(false);
 			if (method.getParameterCount() != 1) {
 				throw new IllegalStateException("@RpcExchange method " + where + " has " + method.getParameterCount()
 						+ " parameters: a JSON-RPC call carries exactly one param (wrap several in a record)");
 			}
 			ResolvableType returned = ResolvableType.forMethodReturnType(method, serviceType);
-			if (returned.resolve() == void.class || returned.resolve() == Void.class) {
+			boolean isVoid = returned.resolve() == void.class || returned.resolve() == Void.class;
+			if (notification) {
+				if (!isVoid) {
+					throw new IllegalStateException("@RpcExchange(notification = true) method " + where
+							+ " returns " + returned + ": a notification is never answered, so it must return void");
+				}
+				if (protocol != RpcProtocol.JSON_RPC_2) {
+					throw new IllegalStateException("@RpcExchange(notification = true) method " + where
+							+ " needs JSON-RPC 2.0: Go's net/rpc dialect has no notifications (rpc.client.protocol=json-rpc-2)");
+				}
+				return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.NOTIFICATION, null);
+			}
+			if (isVoid) {
 				return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.VOID, null);
 			}
 			if (returned.resolve() == CompletableFuture.class || returned.resolve() == java.util.concurrent.CompletionStage.class) {
@@ -101,7 +118,7 @@ public final class RpcServiceProxyFactory {
 
 	}
 
-	private record ExchangeInvocationHandler(Class<?> serviceType, RpcTemplate template,
+	private record ExchangeInvocationHandler(Class<?> serviceType, RpcOperations template,
 			Map<Method, Exchange> exchanges) implements InvocationHandler {
 
 		@Override
@@ -112,12 +129,11 @@ public final class RpcServiceProxyFactory {
 					case BLOCKING -> this.template.call(exchange.wireName(), args[0], exchange.resultType());
 					case FUTURE -> this.template.callAsync(exchange.wireName(), args[0], exchange.resultType());
 					case VOID -> {
-						if (this.template.protocol() == RpcProtocol.JSON_RPC_2) {
-							this.template.notify(exchange.wireName(), args[0]);
-						}
-						else {
-							this.template.call(exchange.wireName(), args[0], Object.class);
-						}
+						this.template.call(exchange.wireName(), args[0], Object.class);
+						yield null;
+					}
+					case NOTIFICATION -> {
+						this.template.sendNotification(exchange.wireName(), args[0]);
 						yield null;
 					}
 				};

@@ -16,8 +16,10 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Builds {@link RpcTemplate}s. Immutable: every setting method returns a new builder, so the
- * auto-configured one can be shared and specialised freely, as Boot's {@code RestTemplateBuilder}.
+ * Builds {@link RpcTemplate}s, as Spring's {@code RestClient.Builder}: every setting method
+ * changes this builder and returns it, and {@link #clone()} copies it. The auto-configured one is
+ * a prototype bean: each injection point gets a builder of its own, {@code rpc.client.*} and every
+ * {@link RpcTemplateCustomizer} applied, to change freely. Not thread-safe.
  */
 public final class RpcTemplateBuilder {
 
@@ -45,6 +47,8 @@ public final class RpcTemplateBuilder {
 
 	private String serverName;
 
+	private int maxPendingCalls = 10_000;
+
 	/** A builder with {@code rpc.client.*}'s defaults: localhost:1337, 2 s to connect, 10 s a call, plain TCP. */
 	public RpcTemplateBuilder() {
 		this.codec = new JsonRpcCodec(GoJson.mapper());
@@ -63,12 +67,19 @@ public final class RpcTemplateBuilder {
 		this.protocol = from.protocol;
 		this.sslBundle = from.sslBundle;
 		this.serverName = from.serverName;
+		this.maxPendingCalls = from.maxPendingCalls;
 	}
 
-	private RpcTemplateBuilder with(Consumer<RpcTemplateBuilder> change) {
-		RpcTemplateBuilder copy = new RpcTemplateBuilder(this);
-		change.accept(copy);
-		return copy;
+	/** An independent copy of this builder, to change without changing this one. */
+	@Override
+	public RpcTemplateBuilder clone() {
+		return new RpcTemplateBuilder(this);
+	}
+
+	/** Applies {@code change} to this builder, as {@code RestClient.Builder.apply} does. */
+	public RpcTemplateBuilder apply(Consumer<RpcTemplateBuilder> change) {
+		change.accept(this);
+		return this;
 	}
 
 	/**
@@ -76,53 +87,69 @@ public final class RpcTemplateBuilder {
 	 * auto-configured builder resolves it and sets it with {@link #ssl(SslBundle, String)}.
 	 */
 	public RpcTemplateBuilder properties(RpcClientProperties properties) {
-		return with((builder) -> {
-			builder.host = properties.host();
-			builder.port = properties.port();
-			builder.connectTimeout = properties.connectTimeout();
-			builder.timeout = properties.timeout();
-			builder.maxMessageSize = properties.maxMessageSize();
-			builder.protocol = properties.protocol();
-		});
+		address(properties.host(), properties.port());
+		this.connectTimeout = properties.connectTimeout();
+		this.timeout = properties.timeout();
+		this.maxMessageSize = properties.maxMessageSize();
+		this.protocol = properties.protocol();
+		return maxPendingCalls(properties.maxPendingCalls());
 	}
 
 	/**
 	 * The dialect the template speaks: Go's {@code net/rpc/jsonrpc} (the default) or JSON-RPC 2.0,
-	 * which adds error codes, {@link RpcTemplate#notify notifications} and {@link RpcTemplate#batch batches}.
+	 * which adds error codes, {@link RpcTemplate#sendNotification notifications} and {@link RpcTemplate#batch batches}.
 	 */
 	public RpcTemplateBuilder protocol(RpcProtocol protocol) {
-		return with((builder) -> builder.protocol = protocol);
+		this.protocol = protocol;
+		return this;
 	}
 
 	public RpcTemplateBuilder address(String host, int port) {
-		return with((builder) -> {
-			builder.host = host;
-			builder.port = port;
-		});
+		this.host = host;
+		this.port = port;
+		return this;
 	}
 
 	/** How long opening a connection may take, its TLS handshake included. */
 	public RpcTemplateBuilder connectTimeout(Duration connectTimeout) {
-		return with((builder) -> builder.connectTimeout = connectTimeout);
+		this.connectTimeout = connectTimeout;
+		return this;
 	}
 
 	/** The deadline of calls that set none of their own. */
 	public RpcTemplateBuilder timeout(Duration timeout) {
-		return with((builder) -> builder.timeout = timeout);
+		this.timeout = timeout;
+		return this;
+	}
+
+	/**
+	 * How many calls may wait for their replies at once (and requests to be written); past it a
+	 * call fails at once with an {@link RpcException} naming the limit rather than queue without
+	 * bound behind a server that does not keep up.
+	 */
+	public RpcTemplateBuilder maxPendingCalls(int maxPendingCalls) {
+		if (maxPendingCalls < 1) {
+			throw new IllegalArgumentException("maxPendingCalls must be at least 1, not " + maxPendingCalls);
+		}
+		this.maxPendingCalls = maxPendingCalls;
+		return this;
 	}
 
 	/** The largest reply accepted; a larger one breaks the connection. */
 	public RpcTemplateBuilder maxMessageSize(DataSize maxMessageSize) {
-		return with((builder) -> builder.maxMessageSize = maxMessageSize);
+		this.maxMessageSize = maxMessageSize;
+		return this;
 	}
 
 	public RpcTemplateBuilder codec(JsonRpcCodec codec) {
-		return with((builder) -> builder.codec = codec);
+		this.codec = codec;
+		return this;
 	}
 
 	/** Where calls are observed ({@code rpc.client.requests}); none by default. */
 	public RpcTemplateBuilder observationRegistry(ObservationRegistry observations) {
-		return with((builder) -> builder.observations = observations);
+		this.observations = observations;
+		return this;
 	}
 
 	/**
@@ -131,15 +158,18 @@ public final class RpcTemplateBuilder {
 	 * as callbacks block; either is shut down with the template. One given here is not.
 	 */
 	public RpcTemplateBuilder executor(Executor executor) {
-		return with((builder) -> builder.executor = executor);
+		this.executor = executor;
+		return this;
 	}
 
 	/**
-	 * The I/O threads to share with other templates; without them, each template has an I/O thread
-	 * of its own. The auto-configured builder has the application's.
+	 * The I/O threads the template's connection runs on; by default the process's
+	 * {@link RpcClientResources#shared() shared} ones, and the application's with the
+	 * auto-configured builder. Closing the template does not close them.
 	 */
 	public RpcTemplateBuilder resources(RpcClientResources resources) {
-		return with((builder) -> builder.resources = resources);
+		this.resources = resources;
+		return this;
 	}
 
 	/**
@@ -157,10 +187,9 @@ public final class RpcTemplateBuilder {
 	 * certificate does not hold, as Go's {@code tls.Config.ServerName}.
 	 */
 	public RpcTemplateBuilder ssl(SslBundle bundle, String serverName) {
-		return with((builder) -> {
-			builder.sslBundle = bundle;
-			builder.serverName = (serverName != null && !serverName.isBlank()) ? serverName : null;
-		});
+		this.sslBundle = bundle;
+		this.serverName = (serverName != null && !serverName.isBlank()) ? serverName : null;
+		return this;
 	}
 
 	String host() {
@@ -174,12 +203,14 @@ public final class RpcTemplateBuilder {
 	/** A new template; it connects on its first call. Close it (or let the context do so) when done. */
 	public RpcTemplate build() {
 		ClientTls tls = (this.sslBundle != null) ? new ClientTls(this.sslBundle, this.serverName) : null;
-		PendingCalls calls = new PendingCalls();
+		String address = this.host + ":" + this.port;
+		PendingCalls calls = new PendingCalls(this.maxPendingCalls, address);
 		RpcConnector connector = new RpcConnector(this.host, this.port, this.connectTimeout,
-				(int) this.maxMessageSize.toBytes(), this.codec, calls, this.resources, tls);
+				(int) this.maxMessageSize.toBytes(), this.maxPendingCalls, this.codec, calls,
+				(this.resources != null) ? this.resources : RpcClientResources.shared(), tls);
 		ExecutorService own = (this.executor != null) ? null : defaultExecutor();
-		return new RpcTemplate(connector, calls, this.codec, this.timeout, this.protocol, this.observations,
-				(own != null) ? own : this.executor, own);
+		return new RpcTemplate(connector, calls, this.codec, new CallObservations(this.observations, this.protocol),
+				this.timeout, this.protocol, (own != null) ? own : this.executor, own);
 	}
 
 	/** Virtual threads where the JDK has them (21+; looked up, since this is compiled for 17), else daemon threads. */

@@ -1,9 +1,13 @@
 package io.hellorpc.jsonrpc.client;
 
-/** Customises the auto-configured {@link RpcTemplateBuilder}, as a {@code RestTemplateCustomizer} does. */
+/**
+ * Changes the auto-configured {@link RpcTemplateBuilder} before it is injected, as Boot's
+ * {@code RestClientCustomizer}: the builder is changed in place ({@code builder -> builder.timeout(...)}),
+ * so there is no builder to return and none to lose.
+ */
 @FunctionalInterface
 public interface RpcTemplateCustomizer {
 
-	RpcTemplateBuilder customize(RpcTemplateBuilder builder);
+	void customize(RpcTemplateBuilder builder);
 
 }

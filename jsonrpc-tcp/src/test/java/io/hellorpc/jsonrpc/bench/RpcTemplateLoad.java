@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.hellorpc.jsonrpc.client.RpcBatch;
 import io.hellorpc.jsonrpc.client.RpcClientResources;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
@@ -168,7 +169,7 @@ public final class RpcTemplateLoad {
 			done.countDown();
 			return;
 		}
-		RpcTemplate.Batch batch = rpc.batch();
+		RpcBatch batch = rpc.batch();
 		List<CompletableFuture<Response>> replies = new ArrayList<>();
 		for (int i = 0; i < BATCH; i++) {
 			replies.add(batch.call("Handler.Execute", new Request("ciro"), Response.class));

@@ -56,9 +56,8 @@ final class ClientReplyHarness {
 
 	private static final JsonRpcCodec codec = new JsonRpcCodec(GoJson.mapper());
 
-	/** Used for its result conversion only: it never connects. */
-	private static final RpcTemplate template = new RpcTemplate(null, new PendingCalls(), codec, Duration.ofMinutes(1),
-			RpcProtocol.GO, ObservationRegistry.NOOP, Runnable::run, null);
+	/** The template's result conversion. */
+	private static final ReplyReader replies = new ReplyReader(codec);
 
 	private static final JavaType REPLY = codec.type(Reply.class);
 
@@ -106,8 +105,8 @@ final class ClientReplyHarness {
 
 	/** Sends the input, then closes the connection; returns how each call ended (for the tests). */
 	List<Object> check(byte[] input) {
-		PendingCalls calls = new PendingCalls();
-		RpcClientConnection connection = new RpcClientConnection(codec, "fuzz:1", calls);
+		PendingCalls calls = new PendingCalls(CALLS, "fuzz:1");
+		RpcClientConnection connection = new RpcClientConnection(codec, "fuzz:1", calls, CALLS);
 		TrackingAllocator allocator = new TrackingAllocator();
 		EmbeddedChannel channel = new EmbeddedChannel();
 		channel.config().setAllocator(allocator);
@@ -121,7 +120,7 @@ final class ClientReplyHarness {
 			calls.add(call);
 			connection.send(call);
 			// As the template's async call does: its reply converted into the caller's type.
-			results.add(reply.thenApply((response) -> template.<Reply>result(method, response, REPLY)));
+			results.add(reply.thenApply((response) -> replies.<Reply>result(method, response, REPLY)));
 		}
 		channel.runPendingTasks();
 		channel.releaseOutbound();

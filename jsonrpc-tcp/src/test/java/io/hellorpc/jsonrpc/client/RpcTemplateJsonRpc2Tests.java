@@ -76,7 +76,7 @@ class RpcTemplateJsonRpc2Tests {
 
 	@Test
 	void aNotificationRunsOnTheServerAndNothingWaitsForAReply() {
-		rpc.notify("Handler.Note", "notified");
+		rpc.sendNotification("Handler.Note", "notified");
 		await().until(() -> server.bean(TestServices.Handler.class).notes().contains("notified"));
 		assertThat(rpc.pendingCalls()).isZero();
 	}
@@ -88,10 +88,10 @@ class RpcTemplateJsonRpc2Tests {
 					.protocol(RpcProtocol.JSON_RPC_2)
 					.timeout(Duration.ofMinutes(1))
 					.build()) {
-			RpcTemplate.Batch batch = template.batch();
+			RpcBatch batch = template.batch();
 			CompletableFuture<Response> first = batch.call("Handler.Execute", new Request("one"), Response.class);
 			CompletableFuture<Response> second = batch.call("Handler.Execute", new Request("two"), Response.class);
-			batch.notify("Handler.Note", "batched");
+			batch.notification("Handler.Note", "batched");
 			batch.send();
 			try (Socket connection = peer.accept()) {
 				connection.setSoTimeout(10_000);
@@ -125,11 +125,11 @@ class RpcTemplateJsonRpc2Tests {
 
 	@Test
 	void aBatchToOurServerGetsEachCallItsOwnReplyAndRunsItsNotification() {
-		RpcTemplate.Batch batch = rpc.batch();
+		RpcBatch batch = rpc.batch();
 		CompletableFuture<Response> first = batch.call("Handler.Execute", new Request("one"), Response.class);
 		CompletableFuture<Response> second = batch.call("Handler.Execute", new Request("two"), Response.class);
 		CompletableFuture<Response> failing = batch.call("Handler.Execute", new Request(""), Response.class);
-		batch.notify("Handler.Note", "batched");
+		batch.notification("Handler.Note", "batched");
 		batch.send();
 		assertThat(first).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(new Response("Hello one"));
 		assertThat(second).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(new Response("Hello two"));
@@ -145,7 +145,7 @@ class RpcTemplateJsonRpc2Tests {
 	@Test
 	void gosDialectHasNoNotificationsOrBatches() {
 		try (RpcTemplate go = new RpcTemplateBuilder().address("127.0.0.1", server.port()).build()) {
-			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> go.notify("Handler.Note", "x"))
+			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> go.sendNotification("Handler.Note", "x"))
 				.withMessageContaining("rpc.client.protocol=json-rpc-2");
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(go::batch);
 		}

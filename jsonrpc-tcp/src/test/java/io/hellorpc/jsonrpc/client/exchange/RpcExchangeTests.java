@@ -75,6 +75,14 @@ class RpcExchangeTests {
 
 	}
 
+	/** A notification, asked for explicitly: JSON-RPC 2.0 only. */
+	interface Notes {
+
+		@RpcExchange(value = "Handler.Note", notification = true)
+		void note(String text);
+
+	}
+
 	/** The service named on the type, the method by its own name. */
 	@RpcExchange("Handler")
 	interface Adder {
@@ -160,10 +168,10 @@ class RpcExchangeTests {
 	}
 
 	@Test
-	void aVoidMethodGoesOutWithoutAnIdInJsonRpc2AndWaitsForNoReply() throws Exception {
+	void aNotificationMethodGoesOutWithoutAnIdInJsonRpc2AndWaitsForNoReply() throws Exception {
 		try (ServerSocket peer = Listeners.loopback();
 				RpcTemplate rpc = template(peer, RpcProtocol.JSON_RPC_2)) {
-			Handler handler = RpcServiceProxyFactory.of(rpc).createClient(Handler.class);
+			Notes handler = RpcServiceProxyFactory.of(rpc).createClient(Notes.class);
 			CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> handler.note("sent-as-notification"));
 			try (Socket connection = peer.accept()) {
 				JsonNode message = firstMessage(connection);
@@ -204,9 +212,9 @@ class RpcExchangeTests {
 	}
 
 	@Test
-	void aVoidMethodsNotificationRunsOnOurServerInJsonRpc2() {
+	void aNotificationMethodRunsOnOurServerInJsonRpc2() {
 		try (RpcTemplate rpc = template(RpcProtocol.JSON_RPC_2)) {
-			Handler handler = RpcServiceProxyFactory.of(rpc).createClient(Handler.class);
+			Notes handler = RpcServiceProxyFactory.of(rpc).createClient(Notes.class);
 			handler.note("sent-as-notification");
 			await().untilAsserted(() -> assertThat(notes()).contains("sent-as-notification"));
 		}

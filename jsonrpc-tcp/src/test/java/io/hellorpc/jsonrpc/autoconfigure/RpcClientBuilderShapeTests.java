@@ -61,20 +61,16 @@ class RpcClientBuilderShapeTests {
 	@Configuration(proxyBeanMethods = false)
 	static class Customizers {
 
-		/** Changes the builder it is given and returns that same builder (the copy the setter made is dropped). */
+		/** Sets the builder it is given, as a {@code RestClientCustomizer} does: nothing is returned. */
 		@Bean
 		RpcTemplateCustomizer shortDeadline() {
-			return (builder) -> {
-				builder.timeout(Duration.ofMillis(1234));
-				return builder;
-			};
+			return (builder) -> builder.timeout(Duration.ofMillis(1234));
 		}
 
 		@Bean
 		RpcTemplateCustomizer jsonRpc2() {
 			return (builder) -> {
 				builder.protocol(RpcProtocol.JSON_RPC_2);
-				return builder;
 			};
 		}
 
@@ -137,6 +133,12 @@ class RpcClientBuilderShapeTests {
 					assertThat(other.address()).isEqualTo("127.0.0.1:" + server.port());
 					assertThat(other.call("Handler.Execute", new Request("other"), Response.class))
 						.isEqualTo(new Response("Hello other"));
+				}
+				// A clone is independent of the builder it was made from, both ways.
+				RpcTemplateBuilder copy = second.clone().address("127.0.0.1", closed.port());
+				try (RpcTemplate fromCopy = copy.build(); RpcTemplate fromOriginal = second.build()) {
+					assertThat(fromCopy.address()).isEqualTo("127.0.0.1:" + closed.port());
+					assertThat(fromOriginal.address()).isEqualTo("127.0.0.1:" + server.port());
 				}
 			});
 		}

@@ -23,8 +23,10 @@ import org.apache.commons.logging.LogFactory;
  * requests (encoded on their own threads) meet in a lock-free queue that the event loop drains
  * into few buffers and one flush, however many callers wrote meanwhile, and only while the socket
  * takes them (writability): a server that stops reading holds at most {@code maxQueued} messages
- * here and Netty's high water mark of bytes. When the connection drops, every call handed to it
- * fails at once; an error the server sends for no call (id null) fails them with its text.
+ * here and Netty's high water mark of bytes. Messages sent while it is still connecting wait in
+ * the same queue, in order, until it is {@link #ready()}. When the connection fails or drops,
+ * every call handed to it fails at once; an error the server sends for no call (id null) fails
+ * them with its text.
  */
 final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
@@ -49,6 +51,12 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	private volatile Channel channel;
 
+	/** Connected (and through its TLS handshake): queued messages are written. */
+	private volatile boolean ready;
+
+	/** Why it could not be opened, or that it closed: nothing sent to it from then on is written. */
+	private volatile RpcException failure;
+
 	RpcClientConnection(JsonRpcCodec codec, String address, PendingCalls calls, int maxQueued) {
 		this.codec = codec;
 		this.address = address;
@@ -56,9 +64,23 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		this.maxQueued = maxQueued;
 	}
 
-	boolean isOpen() {
-		Channel channel = this.channel;
-		return channel != null && channel.isActive();
+	/** Whether calls can still be handed to it: connecting or open, not failed nor closed. */
+	boolean isUsable() {
+		return this.failure == null;
+	}
+
+	/** Connected: what waits is written, and what comes is written as it comes. */
+	void ready() {
+		this.ready = true;
+		scheduleDrain();
+	}
+
+	/** Could not be opened or closed: every call handed to it fails so, and so will any handed to it later. */
+	void fail(RpcException failure) {
+		if (this.failure == null) {
+			this.failure = failure;
+		}
+		discardQueued();
 	}
 
 	/**
@@ -73,7 +95,12 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		}
 		message.boundTo(this);
 		this.outbound.add(message);
-		scheduleDrain();
+		if (this.failure != null) {
+			discardQueued(); // it failed meanwhile, and may not have seen this message
+		}
+		else if (this.ready) {
+			scheduleDrain();
+		}
 	}
 
 	private void scheduleDrain() {
@@ -83,9 +110,8 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 			}
 			catch (RejectedExecutionException ex) {
 				this.drainScheduled.set(false);
-				this.calls.failAll((call) -> call.connection == this, (call) -> new RpcConnectionException(
+				fail(new RpcConnectionException(
 						"cannot call " + this.address + ": the I/O threads it was given (RpcClientResources) are closed"));
-				this.outbound.clear();
 			}
 		}
 	}
@@ -95,7 +121,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		this.drainScheduled.set(false);
 		Channel channel = this.channel;
 		if (!channel.isActive()) {
-			discardQueued();
+			fail(closed());
 			return;
 		}
 		ByteBuf chunk = null;
@@ -132,7 +158,13 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		while (this.outbound.poll() != null) {
 			this.queued.decrementAndGet();
 		}
-		this.calls.failAll((call) -> call.connection == this, (call) -> closed());
+		RpcException failure = this.failure;
+		this.calls.failAll((call) -> call.connection == this, (call) -> copy(failure));
+	}
+
+	/** A failure of its own for each call: each is thrown on its caller's thread, with that stack. */
+	private static RpcException copy(RpcException failure) {
+		return new RpcConnectionException(failure.getMessage(), failure.getCause());
 	}
 
 	@Override
@@ -178,7 +210,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
-		discardQueued();
+		fail(closed());
 		ctx.fireChannelInactive();
 	}
 
@@ -186,7 +218,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		String problem = (cause instanceof MalformedMessageException || cause.getCause() == null) ? cause.getMessage()
 				: cause.getCause().getMessage();
-		this.calls.failAll((call) -> call.connection == this, (call) -> new RpcConnectionException(
+		fail(new RpcConnectionException(
 				"connection to " + this.address + " broken: " + (problem != null ? problem : cause.toString()), cause));
 		ctx.close();
 	}

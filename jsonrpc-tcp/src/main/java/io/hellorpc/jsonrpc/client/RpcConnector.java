@@ -2,8 +2,6 @@ package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
@@ -13,7 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
@@ -31,13 +29,22 @@ final class RpcConnector {
 
 	private final String address;
 
-	private final EventLoop eventLoop;
-
 	private final Bootstrap bootstrap;
 
 	private final PendingCalls calls;
 
-	private final AtomicReference<CompletableFuture<RpcClientConnection>> connection = new AtomicReference<>();
+	private final JsonRpcCodec codec;
+
+	private final int maxMessageSize;
+
+	private final int maxQueued;
+
+	/** {@code null} for plain TCP. */
+	private final ClientTls tls;
+
+	private final long handshakeTimeoutMillis;
+
+	private final AtomicReference<RpcClientConnection> connection = new AtomicReference<>();
 
 	/** The channel of the latest connection, from the moment its connect starts. */
 	private volatile Channel channel;
@@ -50,24 +57,15 @@ final class RpcConnector {
 		this.port = port;
 		this.address = host + ":" + port;
 		this.calls = calls;
-		this.eventLoop = resources.eventLoops().next();
-		long handshakeTimeoutMillis = connectTimeout.toMillis();
-		this.bootstrap = new Bootstrap().group(this.eventLoop)
+		this.codec = codec;
+		this.maxMessageSize = maxMessageSize;
+		this.maxQueued = maxQueued;
+		this.tls = tls;
+		this.handshakeTimeoutMillis = connectTimeout.toMillis();
+		this.bootstrap = new Bootstrap().group(resources.eventLoops().next())
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-			.handler(new ChannelInitializer<SocketChannel>() {
-				@Override
-				protected void initChannel(SocketChannel channel) {
-					// In the order bytes travel: TLS (when on), framing (bounded), replies.
-					if (tls != null) {
-						channel.pipeline().addLast("tls", tls.newHandler(channel.alloc(), host, port, handshakeTimeoutMillis));
-					}
-					channel.pipeline()
-						.addLast(new JsonFrameDecoder(maxMessageSize))
-						.addLast(new RpcClientConnection(codec, RpcConnector.this.address, calls, maxQueued));
-				}
-			});
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
 	}
 
 	String address() {
@@ -75,53 +73,31 @@ final class RpcConnector {
 	}
 
 	/**
-	 * Hands the message to the open connection, or to the one being opened once it is; the calls
-	 * it carries fail if that cannot be done.
+	 * Hands the message to the open connection, or to the one being opened, where it waits its
+	 * turn; the calls it carries fail if the connection cannot take it.
 	 */
 	void send(Outgoing message, List<PendingCall> carried) {
-		CompletableFuture<RpcClientConnection> connection = connection();
-		if (connection.isDone() && !connection.isCompletedExceptionally()) {
-			handTo(connection.join(), message, carried);
-			return;
-		}
-		connection.whenComplete((open, failure) -> {
-			if (failure != null) {
-				RpcException why = connectFailure(failure);
-				carried.forEach((call) -> this.calls.fail(call, why));
-			}
-			else {
-				handTo(open, message, carried);
-			}
-		});
-	}
-
-	private void handTo(RpcClientConnection connection, Outgoing message, List<PendingCall> carried) {
 		try {
-			connection.send(message);
+			connection().send(message);
 		}
 		catch (RpcException ex) {
 			carried.forEach((call) -> this.calls.fail(call, ex));
 		}
 	}
 
-	/** The open connection, or the one being opened; a failed or dropped one is replaced. Lock-free. */
-	private CompletableFuture<RpcClientConnection> connection() {
+	/** The usable connection (open or opening); a failed or dropped one is replaced. Lock-free. */
+	private RpcClientConnection connection() {
 		while (true) {
-			CompletableFuture<RpcClientConnection> current = this.connection.get();
-			if (isUsable(current)) {
+			RpcClientConnection current = this.connection.get();
+			if (current != null && current.isUsable()) {
 				return current;
 			}
-			CompletableFuture<RpcClientConnection> opening = new CompletableFuture<>();
+			RpcClientConnection opening = new RpcClientConnection(this.codec, this.address, this.calls, this.maxQueued);
 			if (this.connection.compareAndSet(current, opening)) {
 				connect(opening);
 				return opening;
 			}
 		}
-	}
-
-	private static boolean isUsable(CompletableFuture<RpcClientConnection> connection) {
-		return connection != null && !connection.isCompletedExceptionally()
-				&& (!connection.isDone() || connection.join().isOpen());
 	}
 
 	/** Opens nothing more and closes the connection, whether open, connecting or in its handshake. */
@@ -133,17 +109,18 @@ final class RpcConnector {
 		}
 	}
 
-	private void connect(CompletableFuture<RpcClientConnection> opened) {
+	private void connect(RpcClientConnection connection) {
 		if (this.closed) {
-			opened.completeExceptionally(closedFailure());
+			connection.fail(closedFailure());
 			return;
 		}
-		if (this.eventLoop.isShuttingDown()) {
-			opened.completeExceptionally(new RpcConnectionException(
+		EventLoopGroup eventLoop = this.bootstrap.config().group();
+		if (eventLoop.isShuttingDown()) {
+			connection.fail(new RpcConnectionException(
 					"cannot call " + this.address + ": the I/O threads it was given (RpcClientResources) are closed"));
 			return;
 		}
-		ChannelFuture connecting = this.bootstrap.connect(this.host, this.port);
+		ChannelFuture connecting = this.bootstrap.clone().handler(pipeline(connection)).connect(this.host, this.port);
 		this.channel = connecting.channel();
 		if (this.closed) {
 			// close() ran between the check above and this channel being known: it would not close it.
@@ -151,40 +128,47 @@ final class RpcConnector {
 		}
 		connecting.addListener((future) -> {
 			if (!future.isSuccess()) {
-				opened.completeExceptionally(this.closed ? closedFailure() : new RpcConnectionException(
+				connection.fail(this.closed ? closedFailure() : new RpcConnectionException(
 						"cannot reach " + this.address + ": " + reason(future.cause()), future.cause()));
+				return;
 			}
-			else if (this.tls(connecting) != null) {
-				// Usable once the handshake is done, so that a TLS failure is the call's error, named as such.
-				this.tls(connecting).handshakeFuture().addListener((handshake) -> {
-					if (handshake.isSuccess()) {
-						opened.complete(connecting.channel().pipeline().get(RpcClientConnection.class));
-					}
-					else {
-						opened.completeExceptionally(this.closed ? closedFailure() : new RpcConnectionException("TLS handshake with "
-								+ this.address + " failed: " + tlsReason(handshake.cause()), handshake.cause()));
-						connecting.channel().close();
-					}
-				});
+			SslHandler tls = connecting.channel().pipeline().get(SslHandler.class);
+			if (tls == null) {
+				connection.ready();
+				return;
 			}
-			else {
-				opened.complete(connecting.channel().pipeline().get(RpcClientConnection.class));
-			}
+			// Ready once the handshake is done, so that a TLS failure is the call's error, named as such.
+			tls.handshakeFuture().addListener((handshake) -> {
+				if (handshake.isSuccess()) {
+					connection.ready();
+				}
+				else {
+					connection.fail(this.closed ? closedFailure() : new RpcConnectionException(
+							"TLS handshake with " + this.address + " failed: " + tlsReason(handshake.cause()), handshake.cause()));
+					connecting.channel().close();
+				}
+			});
 		});
 	}
 
-	private SslHandler tls(ChannelFuture connecting) {
-		return connecting.channel().pipeline().get(SslHandler.class);
+	/** In the order bytes travel: TLS (when on), framing (bounded), replies. */
+	private ChannelInitializer<SocketChannel> pipeline(RpcClientConnection connection) {
+		return new ChannelInitializer<>() {
+			@Override
+			protected void initChannel(SocketChannel channel) {
+				if (RpcConnector.this.tls != null) {
+					channel.pipeline().addLast("tls", RpcConnector.this.tls.newHandler(channel.alloc(), RpcConnector.this.host,
+							RpcConnector.this.port, RpcConnector.this.handshakeTimeoutMillis));
+				}
+				channel.pipeline()
+					.addLast(new JsonFrameDecoder(RpcConnector.this.maxMessageSize))
+					.addLast(connection);
+			}
+		};
 	}
 
 	RpcConnectionException closedFailure() {
 		return new RpcConnectionException("RpcTemplate for " + this.address + " is closed");
-	}
-
-	private static RpcException connectFailure(Throwable failure) {
-		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
-		return (cause instanceof RpcException rpc) ? new RpcConnectionException(rpc.getMessage(), rpc.getCause())
-				: new RpcConnectionException(String.valueOf(cause.getMessage()), cause);
 	}
 
 	/** The deepest message: the JDK wraps certificate problems ("PKIX path building failed", "expired") a few levels down. */

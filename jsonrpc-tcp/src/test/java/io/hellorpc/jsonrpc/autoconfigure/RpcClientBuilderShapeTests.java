@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -160,7 +161,7 @@ class RpcClientBuilderShapeTests {
 	void aGroupNameThatIsNotLowerCaseLettersDigitsAndDashesFailsTheStartNamingIt() {
 		this.contexts.withUserConfiguration(BadlyNamedGroup.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
 				.isInstanceOf(IllegalStateException.class)
 				.hasMessageContaining("'Bad Name'");
 		});
@@ -170,7 +171,7 @@ class RpcClientBuilderShapeTests {
 	void aGroupNamedMaxPendingCallsFailsTheStartNamingIt() {
 		this.contexts.withUserConfiguration(GroupNamedLikeAClientProperty.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
 				.isInstanceOf(IllegalStateException.class)
 				.hasMessageContaining("'max-pending-calls'");
 		});
@@ -188,7 +189,7 @@ class RpcClientBuilderShapeTests {
 			.withPropertyValues("rpc.client.port=" + server.port(), "rpc.client.default.host=elsewhere.invalid")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).rootCause()
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
 					.isInstanceOf(IllegalStateException.class)
 					.hasMessageContaining("rpc.client.default")
 					.hasMessageContaining("rpc.client.*");
@@ -197,7 +198,7 @@ class RpcClientBuilderShapeTests {
 		this.contexts.withPropertyValues("rpc.client.port=" + server.port(), "rpc.client.default.port=1")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).rootCause()
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
 					.isInstanceOf(IllegalStateException.class)
 					.hasMessageContaining("rpc.client.default")
 					.hasMessageContaining("rpc.client.*");

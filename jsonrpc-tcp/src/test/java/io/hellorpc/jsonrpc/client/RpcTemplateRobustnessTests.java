@@ -109,8 +109,8 @@ class RpcTemplateRobustnessTests {
 					.map(Map.Entry::getValue)
 					.toList();
 				// No thread of a template's own: only the shared I/O threads (one per CPU at most) and the deadline timer.
-				assertThat(added).allMatch((name) -> name.matches("rpc-client-shared-\\d+|rpc-client-deadlines"));
-				assertThat(now.values().stream().filter((name) -> name.matches("rpc-client-shared-\\d+")))
+				assertThat(added).allMatch((name) -> name.matches("rpc-client-shared-[-\\d]+|rpc-client-deadlines-[-\\d]+"));
+				assertThat(now.values().stream().filter((name) -> name.matches("rpc-client-shared-[-\\d]+")))
 					.hasSizeLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
 			}
 			finally {

@@ -119,6 +119,11 @@ final class PendingCall implements Outgoing {
 		}
 	}
 
+	/** Whether its outcome completes a future (on the template's executor) rather than wake a waiting thread. */
+	boolean isAsync() {
+		return this.future != null;
+	}
+
 	void deadline(Timeout deadline) {
 		this.deadline = deadline;
 		if (settled()) {

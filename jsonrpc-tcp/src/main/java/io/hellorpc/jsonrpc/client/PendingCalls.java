@@ -2,6 +2,7 @@ package io.hellorpc.jsonrpc.client;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -42,7 +43,7 @@ final class PendingCalls {
 					+ " replies, the limit of rpc.client.max-pending-calls");
 		}
 		this.calls.put(call.id, call);
-		call.deadline(CallDeadlines.after(call.deadlineNanos - System.nanoTime(), (timeout) -> fail(call, call.timeout())));
+		call.deadline(CallDeadlines.after(call.deadlineNanos - System.nanoTime(), (timeout) -> expire(call)));
 		Supplier<RpcException> closed = this.closed;
 		if (closed != null) {
 			// close() ran meanwhile and may not have seen this call: it fails so too.
@@ -64,6 +65,20 @@ final class PendingCalls {
 	void fail(PendingCall call, RpcException failure) {
 		if (remove(call)) {
 			call.settle(failure);
+		}
+	}
+
+	/**
+	 * On the deadline wheel's one thread: a blocking caller is woken there, but an async call's
+	 * failure is handed off, since completing it runs the template's executor, user code that
+	 * might block the wheel and with it every deadline of the process.
+	 */
+	private void expire(PendingCall call) {
+		if (call.isAsync()) {
+			ForkJoinPool.commonPool().execute(() -> fail(call, call.timeout()));
+		}
+		else {
+			fail(call, call.timeout());
 		}
 	}
 

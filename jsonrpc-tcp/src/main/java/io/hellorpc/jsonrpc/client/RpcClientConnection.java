@@ -1,5 +1,7 @@
 package io.hellorpc.jsonrpc.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,6 +92,8 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 	void send(Outgoing message) {
 		if (this.queued.incrementAndGet() > this.maxQueued) {
 			this.queued.decrementAndGet();
+			// Messages of calls that timed out meanwhile still count: drop them, for the next call's sake.
+			onEventLoop(this::dropSettled);
 			throw new RpcException("RpcTemplate for " + this.address + " has " + this.maxQueued
 					+ " requests waiting to be written, the limit of rpc.client.max-pending-calls: the server is not reading them");
 		}
@@ -125,6 +129,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 			return;
 		}
 		ByteBuf chunk = null;
+		List<Outgoing> inChunk = null;
 		boolean wrote = false;
 		Outgoing message;
 		while (channel.isWritable() && (message = this.outbound.poll()) != null) {
@@ -134,18 +139,18 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 			}
 			if (chunk == null) {
 				chunk = channel.alloc().ioBuffer(Math.max(256, Math.min(WRITE_CHUNK, message.bytes().length)));
+				inChunk = new ArrayList<>();
 			}
 			chunk.writeBytes(message.bytes());
-			message.written(this.calls);
+			inChunk.add(message);
 			if (chunk.readableBytes() >= WRITE_CHUNK) {
-				// A failed write closes the channel, and channelInactive fails the calls it carried.
-				channel.write(chunk, channel.voidPromise());
+				write(channel, chunk, inChunk);
 				chunk = null;
 				wrote = true;
 			}
 		}
 		if (chunk != null) {
-			channel.write(chunk, channel.voidPromise());
+			write(channel, chunk, inChunk);
 			wrote = true;
 		}
 		if (wrote) {
@@ -154,12 +159,64 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		// Whatever is left waits for channelWritabilityChanged.
 	}
 
+	/**
+	 * Notifications are done once their bytes reach the socket; a failed write closes the channel
+	 * instead, and channelInactive fails the calls it carried.
+	 */
+	private void write(Channel channel, ByteBuf chunk, List<Outgoing> carried) {
+		channel.write(chunk).addListener((written) -> {
+			if (written.isSuccess()) {
+				carried.forEach((message) -> message.written(this.calls));
+			}
+			else {
+				channel.close();
+			}
+		});
+	}
+
+	/** Fails every call handed to it; the queue itself is emptied on the event loop, its one consumer. */
 	private void discardQueued() {
-		while (this.outbound.poll() != null) {
-			this.queued.decrementAndGet();
-		}
+		onEventLoop(() -> {
+			while (this.outbound.poll() != null) {
+				this.queued.decrementAndGet();
+			}
+		});
 		RpcException failure = this.failure;
 		this.calls.failAll((call) -> call.connection == this, (call) -> copy(failure));
+	}
+
+	/** On the event loop: messages whose calls all settled (timed out) leave the queue; the rest keep their order. */
+	private void dropSettled() {
+		List<Outgoing> waiting = new ArrayList<>();
+		Outgoing message;
+		while ((message = this.outbound.poll()) != null) {
+			if (!message.settled()) {
+				waiting.add(message);
+			}
+			else {
+				this.queued.decrementAndGet();
+			}
+		}
+		waiting.forEach(this.outbound::add);
+	}
+
+	/** Runs the task on this connection's event loop: the queue's only consumer (it is multi-producer, single-consumer). */
+	private void onEventLoop(Runnable task) {
+		Channel channel = this.channel;
+		if (channel == null) {
+			return; // never registered: nothing was written, and the queue goes with this connection
+		}
+		if (channel.eventLoop().inEventLoop()) {
+			task.run();
+		}
+		else {
+			try {
+				channel.eventLoop().execute(task);
+			}
+			catch (RejectedExecutionException ex) {
+				// The I/O threads are gone: the queue goes with this connection.
+			}
+		}
 	}
 
 	/** A failure of its own for each call: each is thrown on its caller's thread, with that stack. */

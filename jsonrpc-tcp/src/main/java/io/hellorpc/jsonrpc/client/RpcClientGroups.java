@@ -89,7 +89,8 @@ public final class RpcClientGroups implements AutoCloseable {
 	}
 
 	private RpcTemplate build(String group) {
-		RpcTemplateBuilder groupBuilder = this.builders.get();
+		// A copy: an application's own builder bean may be a singleton, shared with others.
+		RpcTemplateBuilder groupBuilder = this.builders.get().clone();
 		if (DEFAULT_GROUP.equals(group)) {
 			return groupBuilder.build();
 		}

@@ -7,14 +7,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
  * Opens the one connection a template's calls share: lazily, on the first call, and again on the
@@ -46,8 +48,8 @@ final class RpcConnector {
 
 	private final AtomicReference<RpcClientConnection> connection = new AtomicReference<>();
 
-	/** The channel of the latest connection, from the moment its connect starts. */
-	private volatile Channel channel;
+	/** Every channel opened and not yet closed, from the moment its connect starts. */
+	private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
 	private volatile boolean closed;
 
@@ -103,10 +105,7 @@ final class RpcConnector {
 	/** Opens nothing more and closes the connection, whether open, connecting or in its handshake. */
 	void close() {
 		this.closed = true;
-		Channel channel = this.channel;
-		if (channel != null) {
-			channel.close();
-		}
+		this.channels.close();
 	}
 
 	private void connect(RpcClientConnection connection) {
@@ -121,7 +120,7 @@ final class RpcConnector {
 			return;
 		}
 		ChannelFuture connecting = this.bootstrap.clone().handler(pipeline(connection)).connect(this.host, this.port);
-		this.channel = connecting.channel();
+		this.channels.add(connecting.channel());
 		if (this.closed) {
 			// close() ran between the check above and this channel being known: it would not close it.
 			connecting.channel().close();

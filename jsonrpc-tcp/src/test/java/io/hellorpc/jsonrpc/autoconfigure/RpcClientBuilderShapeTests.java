@@ -3,6 +3,7 @@ package io.hellorpc.jsonrpc.autoconfigure;
 import java.time.Duration;
 
 import io.hellorpc.jsonrpc.client.ImportRpcServices;
+import io.hellorpc.jsonrpc.client.RpcClientGroups;
 import io.hellorpc.jsonrpc.client.RpcConnectionException;
 import io.hellorpc.jsonrpc.client.RpcExchange;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
@@ -142,6 +143,34 @@ class RpcClientBuilderShapeTests {
 					assertThat(fromOriginal.address()).isEqualTo("127.0.0.1:" + server.port());
 				}
 			});
+		}
+	}
+
+	/** An application's own builder, a singleton as most beans are: the groups must not change it. */
+	@Configuration(proxyBeanMethods = false)
+	static class SingletonBuilder {
+
+		@Bean
+		RpcTemplateBuilder rpcTemplateBuilder() {
+			return new RpcTemplateBuilder().address("127.0.0.1", server.port());
+		}
+
+	}
+
+	@Test
+	void groupsBuiltFromAnApplicationsSingletonBuilderDoNotLeakTheirSettingsIntoEachOther() {
+		try (RefusingPort closed = new RefusingPort()) {
+			this.contexts.withUserConfiguration(SingletonBuilder.class)
+				.withPropertyValues("rpc.client.billing.port=" + closed.port(), "rpc.client.billing.timeout=1234ms")
+				.run((context) -> {
+					RpcClientGroups groups = context.getBean(RpcClientGroups.class);
+					assertThat(groups.template("billing").address()).isEqualTo("127.0.0.1:" + closed.port());
+					assertThat(groups.template("default").address()).isEqualTo("127.0.0.1:" + server.port());
+					assertThat(groups.template("default").call("Handler.Execute", new Request("d"), Response.class))
+						.isEqualTo(new Response("Hello d"));
+					assertThat(context.getBean(RpcTemplateBuilder.class).build().address())
+						.isEqualTo("127.0.0.1:" + server.port());
+				});
 		}
 	}
 

@@ -358,4 +358,39 @@ class RpcTemplateRobustnessTests {
 		}
 	}
 
+
+	@Test
+	void requestsOfCallsThatTimedOutUnwrittenNoLongerTakeTheRoomOfNewOnes() throws Exception {
+		String param = "x".repeat(8 * 1024 * 1024);
+		try (ServerSocket peer = Listeners.loopback()) {
+			RpcTemplate rpc = builder(peer.getLocalPort()).maxPendingCalls(4).timeout(Duration.ofSeconds(1)).build();
+			try {
+				List<CompletableFuture<String>> stuck = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					stuck.add(rpc.callAsync("Handler.Note", param, String.class));
+				}
+				try (Socket accepted = peer.accept()) {
+					// The peer never reads: the first request fills the socket, the others wait to be written, and all time out.
+					for (CompletableFuture<String> call : stuck) {
+						assertThat(call).failsWithin(HANG_GUARD).withThrowableThat().havingCause().isInstanceOf(RpcTimeoutException.class);
+					}
+					// The first request left the queue for the socket: one more call fills it again, and times out unwritten too.
+					assertThat(rpc.callAsync("Handler.Note", "fills", String.class)).failsWithin(HANG_GUARD)
+						.withThrowableThat()
+						.havingCause()
+						.isInstanceOf(RpcTimeoutException.class);
+					// Still unwritten, their requests must not fill the queue for good: a new call soon gets in and waits its deadline.
+					await().untilAsserted(() -> assertThat(rpc.callAsync("Handler.Note", "small", String.class))
+						.failsWithin(HANG_GUARD)
+						.withThrowableThat()
+						.havingCause()
+						.isInstanceOf(RpcTimeoutException.class));
+				}
+			}
+			finally {
+				rpc.close();
+			}
+		}
+	}
+
 }

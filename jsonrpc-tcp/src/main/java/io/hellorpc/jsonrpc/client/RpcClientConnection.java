@@ -114,8 +114,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 			}
 			catch (RejectedExecutionException ex) {
 				this.drainScheduled.set(false);
-				fail(new RpcConnectionException(
-						"cannot call " + this.address + ": the I/O threads it was given (RpcClientResources) are closed"));
+				fail(RpcConnector.ioThreadsClosed(this.address));
 			}
 		}
 	}

@@ -115,8 +115,7 @@ final class RpcConnector {
 		}
 		EventLoopGroup eventLoop = this.bootstrap.config().group();
 		if (eventLoop.isShuttingDown()) {
-			connection.fail(new RpcConnectionException(
-					"cannot call " + this.address + ": the I/O threads it was given (RpcClientResources) are closed"));
+			connection.fail(ioThreadsClosed(this.address));
 			return;
 		}
 		ChannelFuture connecting = this.bootstrap.clone().handler(pipeline(connection)).connect(this.host, this.port);
@@ -164,6 +163,11 @@ final class RpcConnector {
 					.addLast(connection);
 			}
 		};
+	}
+
+	static RpcConnectionException ioThreadsClosed(String address) {
+		return new RpcConnectionException(
+				"cannot call " + address + ": the I/O threads it was given (RpcClientResources) are closed");
 	}
 
 	RpcConnectionException closedFailure() {

@@ -13,23 +13,38 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.hellorpc.jsonrpc.autoconfigure.JsonRpcAutoConfiguration;
+import io.hellorpc.jsonrpc.autoconfigure.RpcClientAutoConfiguration;
 import io.hellorpc.jsonrpc.client.RpcClientResources;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
 /**
  * The Java side of {@code bench/perf.sh}: the same load as the Go program's bench mode, made
- * through {@link RpcTemplate}: CONNS templates (one connection each, sharing one
- * {@link RpcClientResources} as the templates of a Spring application do), INFLIGHT callers per
+ * through {@link RpcTemplate}: CONNS templates (one connection each), INFLIGHT callers per
  * template calling in a loop. Prints one JSON line, as the Go bench does, with this process's CPU
  * per measured call.
  * <p>
- * Usage: {@code RpcTemplateLoad HOST PORT CONNS INFLIGHT WARMUP_SECONDS SECONDS [MAX_CALLS [MODE]]}
+ * Usage: {@code RpcTemplateLoad HOST PORT CONNS INFLIGHT WARMUP_SECONDS SECONDS [MAX_CALLS [MODE [BUILD]]]}
  * where MODE is {@code platform} (a platform thread per caller, blocking {@code call}),
  * {@code virtual} (a virtual thread per caller; Java 21+), {@code async} (each caller a chain
  * of {@code callAsync}, no thread of its own), {@code async-2} (the same in JSON-RPC 2.0) or
  * {@code batch-16} (JSON-RPC 2.0, each caller a chain of batches of 16 calls, each call counted).
+ * BUILD is how the templates are made: {@code shared} (the default: each
+ * {@code new RpcTemplateBuilder().address(..).resources(r).build()} with one
+ * {@link RpcClientResources} for all), {@code hand} (each {@code new RpcTemplateBuilder().address(..).build()},
+ * no resources given, as a user writes it) or {@code auto} (a real Spring Boot context, no web,
+ * with the project's client auto-configuration: each template built from the injected
+ * {@link RpcTemplateBuilder} bean).
  * The run ends at WARMUP + SECONDS or after MAX_CALLS calls in all, whichever comes first.
  */
 public final class RpcTemplateLoad {
@@ -78,6 +93,9 @@ public final class RpcTemplateLoad {
 		long measureNanos = seconds(args[5]);
 		int maxCalls = (args.length > 6) ? Integer.parseInt(args[6]) : 50_000_000;
 		String mode = (args.length > 7) ? args[7] : "platform";
+		String build = (args.length > 8) ? args[8] : "shared";
+		// A Spring context takes seconds to start: the clock starts once the builders are at hand.
+		Templates made = Templates.of(build);
 		long start = System.nanoTime();
 		Window window = new Window(start + warmupNanos, start + warmupNanos + measureNanos,
 				Math.max(1, maxCalls / (conns * inflight)));
@@ -88,18 +106,16 @@ public final class RpcTemplateLoad {
 		Thread cpuMark = new Thread(() -> {
 			if (sleepUntil(window.from)) {
 				cpuAtStart.set(processCpuNanos());
+				// bench/perf.sh reads the server's CPU from here on
+				System.err.println("measuring");
 			}
 		}, "cpu-mark");
 		cpuMark.setDaemon(true);
 		cpuMark.start();
 		ThreadFactory threads = threads(mode);
-		// As in a Spring application, whose templates share the auto-configured I/O threads.
-		RpcClientResources resources = new RpcClientResources();
+		RpcProtocol protocol = (mode.endsWith("-2") || mode.startsWith("batch")) ? RpcProtocol.JSON_RPC_2 : RpcProtocol.GO;
 		for (int c = 0; c < conns; c++) {
-			RpcTemplate rpc = new RpcTemplateBuilder().address(host, port)
-				.resources(resources)
-				.protocol(mode.endsWith("-2") || mode.startsWith("batch") ? RpcProtocol.JSON_RPC_2 : RpcProtocol.GO)
-				.build();
+			RpcTemplate rpc = made.builder().address(host, port).protocol(protocol).build();
 			templates.add(rpc);
 			for (int k = 0; k < inflight; k++) {
 				// 64 MB of samples in all, however many callers
@@ -125,9 +141,83 @@ public final class RpcTemplateLoad {
 		cpuMark.join();
 		long cpu = (cpuAtStart.get() >= 0) ? processCpuNanos() - cpuAtStart.get() : 0;
 		templates.forEach(RpcTemplate::close);
-		resources.close();
+		made.close();
 		long measured = Math.min(finished, window.end) - window.from;
 		report(callers, Math.max(measured, 1), cpu);
+	}
+
+	/** Where the templates' builders come from, and what to close after the templates. */
+	private interface Templates extends AutoCloseable {
+
+		RpcTemplateBuilder builder();
+
+		@Override
+		void close();
+
+		static Templates of(String build) {
+			switch (build) {
+				case "hand":
+					// What a user writes: no resources given.
+					return new Templates() {
+
+						@Override
+						public RpcTemplateBuilder builder() {
+							return new RpcTemplateBuilder();
+						}
+
+						@Override
+						public void close() {
+						}
+
+					};
+				case "shared":
+					// One RpcClientResources for all the templates, as the auto-configured ones share theirs.
+					RpcClientResources resources = new RpcClientResources();
+					return new Templates() {
+
+						@Override
+						public RpcTemplateBuilder builder() {
+							return new RpcTemplateBuilder().resources(resources);
+						}
+
+						@Override
+						public void close() {
+							resources.close();
+						}
+
+					};
+				case "auto":
+					ConfigurableApplicationContext context = new SpringApplicationBuilder(AutoConfigured.class)
+						.web(WebApplicationType.NONE)
+						.bannerMode(Banner.Mode.OFF)
+						.logStartupInfo(false)
+						.run("--logging.level.root=WARN");
+					return new Templates() {
+
+						@Override
+						public RpcTemplateBuilder builder() {
+							// A fresh builder per template where the bean is prototype-scoped, the one builder where it is not.
+							return context.getBean(RpcTemplateBuilder.class);
+						}
+
+						@Override
+						public void close() {
+							context.close();
+						}
+
+					};
+				default:
+					throw new IllegalArgumentException("BUILD is hand, shared or auto, not " + build);
+			}
+		}
+
+	}
+
+	/** The smallest Spring Boot application with the project's client: codec, SSL bundles, client auto-configuration. */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ JsonRpcAutoConfiguration.class, SslAutoConfiguration.class, RpcClientAutoConfiguration.class })
+	static class AutoConfigured {
+
 	}
 
 	private static void callBlocking(RpcTemplate rpc, Caller caller, Window window) {
@@ -168,7 +258,7 @@ public final class RpcTemplateLoad {
 			done.countDown();
 			return;
 		}
-		RpcTemplate.Batch batch = rpc.batch();
+		var batch = rpc.batch();
 		List<CompletableFuture<Response>> replies = new ArrayList<>();
 		for (int i = 0; i < BATCH; i++) {
 			replies.add(batch.call("Handler.Execute", new Request("ciro"), Response.class));

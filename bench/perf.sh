@@ -143,9 +143,10 @@ drive() {
     else
       # the JVM's own warm-up happens inside the run: ticks are read 0.5 s into its measured window,
       # which it announces on stderr (however long its start, a Spring context's included)
+      rm -f "$work/load.err"
       "${cmd[@]}" "$jit_warm" "$secs" 50000000 "$mode" "$build" >"$work/load.out" 2>"$work/load.err" &
       local load=$!
-      while kill -0 "$load" 2>/dev/null && ! grep -q '^measuring$' "$work/load.err"; do sleep 0.05; done
+      while kill -0 "$load" 2>/dev/null && ! grep -qs '^measuring$' "$work/load.err"; do sleep 0.05; done
       sleep 0.5
       t0=$(ticks "$pid")
       wait $load

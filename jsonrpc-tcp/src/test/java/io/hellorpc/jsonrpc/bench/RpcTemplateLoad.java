@@ -1,17 +1,25 @@
 package io.hellorpc.jsonrpc.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.hellorpc.jsonrpc.autoconfigure.JsonRpcAutoConfiguration;
 import io.hellorpc.jsonrpc.autoconfigure.RpcClientAutoConfiguration;
@@ -32,7 +40,8 @@ import org.springframework.context.annotation.Configuration;
  * The Java side of {@code bench/perf.sh}: the same load as the Go program's bench mode, made
  * through {@link RpcTemplate}: CONNS templates (one connection each), INFLIGHT callers per
  * template calling in a loop. Prints one JSON line, as the Go bench does, with this process's CPU
- * per measured call.
+ * per measured call and its threads' context switches in the measured window (on Linux; per
+ * thread name on stderr).
  * <p>
  * Usage: {@code RpcTemplateLoad HOST PORT CONNS INFLIGHT WARMUP_SECONDS SECONDS [MAX_CALLS [MODE [BUILD]]]}
  * where MODE is {@code platform} (a platform thread per caller, blocking {@code call}),
@@ -103,9 +112,11 @@ public final class RpcTemplateLoad {
 		List<Caller> callers = new ArrayList<>();
 		CountDownLatch done = new CountDownLatch(conns * inflight);
 		AtomicLong cpuAtStart = new AtomicLong(-1);
+		AtomicReference<Map<String, long[]>> switchesAtStart = new AtomicReference<>(Map.of());
 		Thread cpuMark = new Thread(() -> {
 			if (sleepUntil(window.from)) {
 				cpuAtStart.set(processCpuNanos());
+				switchesAtStart.set(contextSwitches());
 				// bench/perf.sh reads the server's CPU from here on
 				System.err.println("measuring");
 			}
@@ -140,10 +151,11 @@ public final class RpcTemplateLoad {
 		cpuMark.interrupt();
 		cpuMark.join();
 		long cpu = (cpuAtStart.get() >= 0) ? processCpuNanos() - cpuAtStart.get() : 0;
+		long[] switches = reportContextSwitches(switchesAtStart.get(), contextSwitches());
 		templates.forEach(RpcTemplate::close);
 		made.close();
 		long measured = Math.min(finished, window.end) - window.from;
-		report(callers, Math.max(measured, 1), cpu);
+		report(callers, Math.max(measured, 1), cpu, switches);
 	}
 
 	/** Where the templates' builders come from, and what to close after the templates. */
@@ -282,7 +294,62 @@ public final class RpcTemplateLoad {
 		return Executors.defaultThreadFactory();
 	}
 
-	private static void report(List<Caller> callers, long measuredNanos, long cpuNanos) {
+	/**
+	 * Context switches of each live thread ({@code /proc/self/task/*}: "TID NAME" to voluntary and
+	 * involuntary counts); none where there is no {@code /proc}.
+	 */
+	private static Map<String, long[]> contextSwitches() {
+		Map<String, long[]> switches = new HashMap<>();
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+			for (Path task : tasks) {
+				try {
+					String name = Files.readString(task.resolve("comm")).trim();
+					long[] counts = new long[2];
+					for (String line : Files.readAllLines(task.resolve("status"))) {
+						if (line.startsWith("voluntary_ctxt_switches:")) {
+							counts[0] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+						}
+						else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+							counts[1] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+						}
+					}
+					switches.put(task.getFileName() + " " + name, counts);
+				}
+				catch (IOException | RuntimeException ex) {
+					// the thread ended meanwhile
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// no /proc
+		}
+		return switches;
+	}
+
+	/**
+	 * The switches in the measured window of the threads alive at both ends: the totals, and to
+	 * stderr one line per thread name with its numbers folded ("ctxt-switches NAME VOLUNTARY INVOLUNTARY").
+	 */
+	private static long[] reportContextSwitches(Map<String, long[]> before, Map<String, long[]> after) {
+		Map<String, long[]> byName = new TreeMap<>();
+		long[] total = new long[2];
+		after.forEach((task, counts) -> {
+			long[] then = before.get(task);
+			if (then != null) {
+				String name = task.substring(task.indexOf(' ') + 1).replaceAll("[0-9]+", "N");
+				long[] sum = byName.computeIfAbsent(name, (key) -> new long[2]);
+				for (int i = 0; i < 2; i++) {
+					sum[i] += counts[i] - then[i];
+					total[i] += counts[i] - then[i];
+				}
+			}
+		});
+		byName.forEach((name, counts) -> System.err.printf(Locale.ROOT, "ctxt-switches %s %d %d%n",
+				name.replace(' ', '_'), counts[0], counts[1]));
+		return total;
+	}
+
+	private static void report(List<Caller> callers, long measuredNanos, long cpuNanos, long[] switches) {
 		int total = callers.stream().mapToInt((caller) -> caller.count).sum();
 		int errors = callers.stream().mapToInt((caller) -> caller.errors).sum();
 		long[] all = new long[total];
@@ -295,9 +362,9 @@ public final class RpcTemplateLoad {
 		double seconds = measuredNanos / 1e9;
 		System.out.printf(Locale.ROOT,
 				"{\"calls\":%d,\"seconds\":%.3f,\"callsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f,"
-						+ "\"clientCpuUsPerCall\":%.2f,\"errors\":%d}%n",
+						+ "\"clientCpuUsPerCall\":%.2f,\"errors\":%d,\"voluntaryCtxtSwitches\":%d,\"involuntaryCtxtSwitches\":%d}%n",
 				total, seconds, total / seconds, percentile(all, 0.50), percentile(all, 0.99),
-				(total > 0) ? cpuNanos / 1000.0 / total : 0, errors);
+				(total > 0) ? cpuNanos / 1000.0 / total : 0, errors, switches[0], switches[1]);
 	}
 
 	private static double percentile(long[] sorted, double p) {

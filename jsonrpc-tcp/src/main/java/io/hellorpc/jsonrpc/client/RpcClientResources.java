@@ -3,9 +3,6 @@ package io.hellorpc.jsonrpc.client;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * I/O threads for many {@link RpcTemplate}s to share, as Reactor Netty's loop resources are
@@ -25,9 +22,9 @@ public final class RpcClientResources implements AutoCloseable {
 
 	/** {@code ioThreads} I/O threads; {@code 0} means one per CPU. */
 	public RpcClientResources(int ioThreads) {
-		this.eventLoops = new MultiThreadIoEventLoopGroup(
-				(ioThreads > 0) ? ioThreads : Runtime.getRuntime().availableProcessors(),
-				new DefaultThreadFactory("rpc-client", true), NioIoHandler.newFactory());
+		// PROTOTYPE (bench branch): -Drpc.client.io=virtual runs them as virtual threads
+		this.eventLoops = VirtualThreadIoEventLoops.create(
+				(ioThreads > 0) ? ioThreads : Runtime.getRuntime().availableProcessors(), "rpc-client");
 	}
 
 	EventLoopGroup eventLoops() {

@@ -12,12 +12,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
@@ -62,7 +59,7 @@ final class RpcConnector {
 		this.ownEventLoop = (resources == null);
 		EventLoopGroup shared = (resources != null) ? resources.eventLoops() : null;
 		this.eventLoop = (shared != null) ? shared.next()
-				: new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rpc-client", true), NioIoHandler.newFactory());
+				: VirtualThreadIoEventLoops.create(1, "rpc-client"); // PROTOTYPE (bench branch): -Drpc.client.io=virtual
 		this.bootstrap = new Bootstrap().group(this.eventLoop)
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)

@@ -232,6 +232,15 @@ public final class RpcTemplateLoad {
 
 	}
 
+	private static final AtomicReference<Throwable> FIRST_ERROR = new AtomicReference<>();
+
+	/** The first failure is told on stderr, to say what the errors column counts. */
+	private static void firstError(Throwable failure) {
+		if (failure != null && FIRST_ERROR.compareAndSet(null, failure)) {
+			System.err.println("first error: " + failure);
+		}
+	}
+
 	private static void callBlocking(RpcTemplate rpc, Caller caller, Window window) {
 		Request request = new Request("ciro");
 		for (int n = 0; n < window.callsPerCaller; n++) {
@@ -245,6 +254,7 @@ public final class RpcTemplateLoad {
 			}
 			catch (RuntimeException ex) {
 				ok = false;
+				firstError(ex);
 			}
 			caller.record(t0, System.nanoTime(), ok, window);
 		}
@@ -258,6 +268,7 @@ public final class RpcTemplateLoad {
 			return;
 		}
 		rpc.callAsync("Handler.Execute", new Request("ciro"), Response.class).whenComplete((response, failure) -> {
+			firstError(failure);
 			caller.record(t0, System.nanoTime(), failure == null && "Hello ciro".equals(response.message()), window);
 			callAsync(rpc, caller, window, n + 1, done);
 		});

@@ -150,6 +150,7 @@ drive() {
       sleep 0.5
       t0=$(ticks "$pid")
       wait $load
+      grep -h '^first error:' "$work/load.err" | sed "s/^/perf: $client at $conns x $inflight: /" >&2 || true
       out=$(cat "$work/load.out")
       cpu_scale=$(awk -v s="$secs" 'BEGIN {print (s - 0.5) / s}')
     fi

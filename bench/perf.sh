@@ -3,8 +3,21 @@
 # server and a floor server (fixed reply, parses nothing but the id), side by side in one run.
 # The server under test is pinned to CPU 0 and the load generator to CPU 1; the load generator is
 # the Go program's bench mode (Go's jsonrpc.Client), the same for all three servers, and then our
-# clients against hello-server: Go's jsonrpc.Client and RpcTemplate (platform threads, virtual
-# threads, callAsync), with each client's own CPU per call. Rows run in turn after a warm-up.
+# clients against hello-server: Go's jsonrpc.Client and RpcTemplate, with each client's own CPU
+# per call. Rows run in turn after a warm-up.
+#
+# RpcTemplate's rows cross how the templates are built with how they are called:
+#   hand    each of the CONNS templates `new RpcTemplateBuilder().address(h, p).build()`, no resources given
+#   shared  one RpcClientResources for all of them, given to each builder
+#   auto    a Spring Boot context (no web) with RpcClientAutoConfiguration, built from its RpcTemplateBuilder
+# and platform (a platform thread per caller, blocking call), virtual (a virtual thread per caller;
+# Java 21+) or async (a chain of callAsync per caller). Go's client runs once per load and round,
+# before the rows it is compared with.
+#   CLIENT_MATRIX="hand:virtual shared:virtual"   the rows to run, BUILD:MODE (default: all nine;
+#                        in smoke mode: shared with each MODE, hand and auto with virtual)
+#   ROUNDS=2             repeats Go's row and the matrix, interleaved (default 1)
+#   CLIENT_JAVA_OPTS=... the Java client's JVM options
+#   SECTIONS="clients"   which tables: servers clients dialects tls (default: all)
 #
 #   bench/perf.sh [SECONDS_PER_ROW] [WARMUP_SECONDS] [JIT_WARMUP_SECONDS]   (default 5, 2 and 15)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS=-Xmx64m bench/perf.sh
@@ -31,6 +44,9 @@ jit_warm=${3:-15}   # once per server before the table, and per Java client run:
 java=${JAVA:-java}
 work=target/bench
 loads=${LOADS:-"1x1 4x16 32x4"}
+sections=" ${SECTIONS:-servers clients dialects tls} "
+has() { [[ $sections == *" $1 "* ]]; }
+rounds=${ROUNDS:-1}
 mkdir -p "$work"
 
 [ -f hello-server/target/hello-server.jar ] && [ -d jsonrpc-tcp/target/test-classes ] || ./mvnw -q -B package -DskipTests
@@ -68,8 +84,13 @@ start() {
 
 start ours "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 \
   --server.port=0 --server.address=127.0.0.1 ${SERVER_ARGS---rpc.server.call-threads=event-loop}
-start go "$work/gohello" -mode=server -addr=127.0.0.1:0
-start floor "$work/gohello" -mode=floor -addr=127.0.0.1:0
+servers=(ours)
+if has servers; then
+  start go "$work/gohello" -mode=server -addr=127.0.0.1:0
+  start floor "$work/gohello" -mode=floor -addr=127.0.0.1:0
+  servers+=(go floor)
+fi
+if has tls; then
 certs=$("$java" -cp "$classpath" io.hellorpc.jsonrpc.bench.MakeCertificates)
 go_tls=(-ca="$certs/ca.crt" -cert="$certs/client.crt" -key="$certs/client.key")
 start ourstls "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 \
@@ -79,6 +100,8 @@ start ourstls "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar -
   --spring.ssl.bundle.pem.bench.keystore.private-key="file:$certs/server.key" \
   --spring.ssl.bundle.pem.bench.truststore.certificate="file:$certs/ca.crt"
 start gotls "$work/gohello" -mode=server -addr=127.0.0.1:0 -cert="$certs/server.crt" -key="$certs/server.key" -ca="$certs/ca.crt"
+servers+=(ourstls gotls)
+fi
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
@@ -87,7 +110,7 @@ java_major=$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java
 
 # drive CLIENT SERVER CONNS INFLIGHT: warm-up, then a measured run;
 # prints "calls/s p50 p99 server_cpu_us_per_call client_cpu_us_per_call errors".
-# CLIENT: go (Go's jsonrpc.Client) or an RpcTemplateLoad mode: platform, virtual, async.
+# CLIENT: go (Go's jsonrpc.Client) or BUILD:MODE[:io=IO] of RpcTemplateLoad (a bare MODE is shared:MODE).
 # With CALLS set, each run makes that many calls and nothing is timed (the smoke test's mode).
 drive() {
   local client=$1 server=$2 conns=$3 inflight=$4
@@ -106,17 +129,26 @@ drive() {
       out=$("${cmd[@]}" -duration="${secs}s")
     fi
   else
-    local cmd=(taskset -c "$load_cpu" "$java" -cp "$classpath" io.hellorpc.jsonrpc.bench.RpcTemplateLoad 127.0.0.1 "$port" "$conns" "$inflight")
+    [[ $client == *:* ]] || client="shared:$client"
+    local build mode io
+    IFS=: read -r build mode io <<<"$client"
+    local jvm=(${CLIENT_JAVA_OPTS:-})
+    [ -n "$io" ] && jvm+=("-Drpc.client.${io}")
+    local cmd=(taskset -c "$load_cpu" "$java" "${jvm[@]}" -cp "$classpath" io.hellorpc.jsonrpc.bench.RpcTemplateLoad 127.0.0.1 "$port" "$conns" "$inflight")
     if [ -n "${CALLS:-}" ]; then
       t0=$(ticks "$pid")
-      out=$("${cmd[@]}" 0 600 "$CALLS" "$client")
+      out=$("${cmd[@]}" 0 600 "$CALLS" "$mode" "$build")
     else
-      # the JVM's own warm-up happens inside the run: ticks are read 0.5 s into its measured window
-      "${cmd[@]}" "$jit_warm" "$secs" 50000000 "$client" >"$work/load.out" &
+      # the JVM's own warm-up happens inside the run: ticks are read 0.5 s into its measured window,
+      # which it announces on stderr (however long its start, a Spring context's included)
+      rm -f "$work/load.err"
+      "${cmd[@]}" "$jit_warm" "$secs" 50000000 "$mode" "$build" >"$work/load.out" 2>"$work/load.err" &
       local load=$!
-      sleep "$jit_warm"; sleep 0.5
+      while kill -0 "$load" 2>/dev/null && ! grep -qs '^measuring$' "$work/load.err"; do sleep 0.05; done
+      sleep 0.5
       t0=$(ticks "$pid")
       wait $load
+      grep -h '^first error:' "$work/load.err" | sed "s/^/perf: $client at $conns x $inflight: /" >&2 || true
       out=$(cat "$work/load.out")
       cpu_scale=$(awk -v s="$secs" 'BEGIN {print (s - 0.5) / s}')
     fi
@@ -167,7 +199,7 @@ ratio() { # LOAD LABEL "ours" "go" CPU_COLUMN (4 = server CPU, 5 = client CPU)
      BEGIN { printf "| %s | **%s** | **%s** | **%s** | **%s** | **%s** |\n", l, label, r(c1, c2), r(a1, a2), r(b1, b2), r(u1, u2) }'
 }
 
-for s in ours go floor ourstls gotls; do
+for s in "${servers[@]}"; do
   port="PORT_$s"
   if [ -n "${CALLS:-}" ]; then warm_args=(-duration=10m -maxcalls="$CALLS"); else warm_args=(-duration="${jit_warm}s"); fi
   [[ $s == *tls ]] && warm_args+=("${go_tls[@]}")
@@ -181,6 +213,7 @@ else
   echo "Each server warmed ${jit_warm} s at 4 x 16 first; then ${secs} s a row after ${warm} s of the same load (the Java client: ${jit_warm} s)"
 fi
 echo "hello-server on: $("$java" -version 2>&1 | head -1) ${JAVA_OPTS:-} ${SERVER_ARGS---rpc.server.call-threads=event-loop}"
+if has servers; then
 echo
 echo "Servers, driven by Go's jsonrpc.Client"
 echo
@@ -196,25 +229,46 @@ for load in $loads; do
   row "$conns x $inflight" "floor (fixed reply)" "$floor"
   ratio "$conns x $inflight" "ours / Go" "$ours" "$go" 4
 done
+fi
+if has clients; then
 echo
 echo "Clients, against hello-server: Go's jsonrpc.Client (goroutines) and RpcTemplate (CONNS templates,"
-echo "INFLIGHT callers each: platform threads, virtual threads, or callAsync chains)"
+echo "INFLIGHT callers each: platform threads, virtual threads, or callAsync chains). The templates are"
+echo "hand-built (no resources given), auto-configured (Spring Boot's RpcTemplateBuilder bean) or, where"
+echo "the row names neither, built with one RpcClientResources shared by all"
 echo
 echo "| load (conns x in flight) | client | calls/s | p50 µs | p99 µs | client CPU µs/call | server CPU µs/call |"
 echo "|---|---|---|---|---|---|---|"
 modes="platform async"
 [ "${java_major%%.*}" -ge 21 ] && modes="platform virtual async"
+all=$(for b in hand shared auto; do for m in $modes; do printf '%s:%s ' "$b" "$m"; done; done)
+# smoke mode, by default: each caller kind once, each build once (a JVM start a row)
+blocking=$([[ $modes == *virtual* ]] && echo virtual || echo platform)
+smoke="$(for m in $modes; do printf 'shared:%s ' "$m"; done)hand:$blocking auto:$blocking"
+matrix=${CLIENT_MATRIX:-$([ -n "${CALLS:-}" ] && echo "$smoke" || echo "$all")}
+label() { # BUILD:MODE[:io=IO] -> the row's name
+  local build mode io name; IFS=: read -r build mode io <<<"$1"
+  case $build in hand) name="RpcTemplate hand-built" ;; auto) name="RpcTemplate auto-configured" ;; *) name="RpcTemplate" ;; esac
+  name+=", $mode"
+  [ -n "$io" ] && name+=", ${io#io=} I/O loops"
+  echo "$name"
+}
 for load in $loads; do
   conns=${load%x*}; inflight=${load#*x}
-  go=$(drive go ours "$conns" "$inflight")
-  client_row "$conns x $inflight" "Go jsonrpc.Client" "$go"
-  for mode in $modes; do
-    ours=$(drive "$mode" ours "$conns" "$inflight")
-    client_row "$conns x $inflight" "RpcTemplate, $mode" "$ours"
-    ratio "$conns x $inflight" "$mode / Go (calls/s, p50, p99, client CPU)" "$ours" "$go" 5
+  for round in $(seq 1 "$rounds"); do
+    suffix=$([ "$rounds" -gt 1 ] && echo " (round $round)" || true)
+    go=$(drive go ours "$conns" "$inflight")
+    client_row "$conns x $inflight" "Go jsonrpc.Client$suffix" "$go"
+    for entry in $matrix; do
+      ours=$(drive "$entry" ours "$conns" "$inflight")
+      client_row "$conns x $inflight" "$(label "$entry")$suffix" "$ours"
+      ratio "$conns x $inflight" "$(label "$entry") / Go (calls/s, p50, p99, client CPU)" "$ours" "$go" 5
+    done
   done
 done
 [ "${java_major%%.*}" -ge 21 ] || echo "(no virtual-thread rows: $java is Java $java_major; they need 21+)"
+fi
+if has dialects; then
 echo
 echo "Dialects, against hello-server through RpcTemplate's callAsync: Go's 1.0 dialect, JSON-RPC 2.0,"
 echo "and JSON-RPC 2.0 batches of 16 calls (calls/s and CPU per call count each call of a batch)"
@@ -231,6 +285,8 @@ b16=$(drive batch-16 ours "$conns" "$inflight")
 client_row "$conns x $inflight" "2.0, batches of 16" "$b16"
 ratio "$conns x $inflight" "2.0 / 1.0 (calls/s, p50, p99, server CPU)" "$v2" "$go1" 4
 ratio "$conns x $inflight" "batch of 16 / single 2.0 (calls/s, p50, p99, server CPU)" "$b16" "$v2" 4
+fi
+if has tls; then
 echo
 echo "TLS: mutual TLS with ECDSA P-256 certificates, Go's jsonrpc.Client over crypto/tls driving both servers;"
 echo "hello-server on the JDK's TLS provider (Netty uses OpenSSL only where netty-tcnative is on the class path)"
@@ -260,8 +316,9 @@ read -r -a x <<<"$hs_ours"; read -r -a y <<<"$hs_go"
 awk -v h1="${x[0]}" -v h2="${y[0]}" -v c1="${x[1]}" -v c2="${y[1]}" \
   'function r(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "-" }
    BEGIN { printf "| **ours / Go** | **%s** | **%s** | |\n", r(h1, h2), r(c1, c2) }'
+fi
 echo
-for s in ours go floor ourstls gotls; do
+for s in "${servers[@]}"; do
   pid="PID_$s"
   echo "RSS after the run, $s: $(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/${!pid}/status")"
 done

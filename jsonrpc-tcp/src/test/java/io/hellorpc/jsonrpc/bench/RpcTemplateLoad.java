@@ -1,36 +1,60 @@
 package io.hellorpc.jsonrpc.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.hellorpc.jsonrpc.autoconfigure.JsonRpcAutoConfiguration;
+import io.hellorpc.jsonrpc.autoconfigure.RpcClientAutoConfiguration;
 import io.hellorpc.jsonrpc.client.RpcBatch;
 import io.hellorpc.jsonrpc.client.RpcClientResources;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
 /**
  * The Java side of {@code bench/perf.sh}: the same load as the Go program's bench mode, made
- * through {@link RpcTemplate}: CONNS templates (one connection each, sharing one
- * {@link RpcClientResources} as the templates of a Spring application do), INFLIGHT callers per
+ * through {@link RpcTemplate}: CONNS templates (one connection each), INFLIGHT callers per
  * template calling in a loop. Prints one JSON line, as the Go bench does, with this process's CPU
- * per measured call.
+ * per measured call and its threads' context switches in the measured window (on Linux; per
+ * thread name on stderr).
  * <p>
- * Usage: {@code RpcTemplateLoad HOST PORT CONNS INFLIGHT WARMUP_SECONDS SECONDS [MAX_CALLS [MODE]]}
+ * Usage: {@code RpcTemplateLoad HOST PORT CONNS INFLIGHT WARMUP_SECONDS SECONDS [MAX_CALLS [MODE [BUILD]]]}
  * where MODE is {@code platform} (a platform thread per caller, blocking {@code call}),
  * {@code virtual} (a virtual thread per caller; Java 21+), {@code async} (each caller a chain
  * of {@code callAsync}, no thread of its own), {@code async-2} (the same in JSON-RPC 2.0) or
  * {@code batch-16} (JSON-RPC 2.0, each caller a chain of batches of 16 calls, each call counted).
+ * BUILD is how the templates are made: {@code shared} (the default: each
+ * {@code new RpcTemplateBuilder().address(..).resources(r).build()} with one
+ * {@link RpcClientResources} for all), {@code hand} (each {@code new RpcTemplateBuilder().address(..).build()},
+ * no resources given, as a user writes it) or {@code auto} (a real Spring Boot context, no web,
+ * with the project's client auto-configuration: each template built from the injected
+ * {@link RpcTemplateBuilder} bean).
  * The run ends at WARMUP + SECONDS or after MAX_CALLS calls in all, whichever comes first.
  */
 public final class RpcTemplateLoad {
@@ -79,6 +103,9 @@ public final class RpcTemplateLoad {
 		long measureNanos = seconds(args[5]);
 		int maxCalls = (args.length > 6) ? Integer.parseInt(args[6]) : 50_000_000;
 		String mode = (args.length > 7) ? args[7] : "platform";
+		String build = (args.length > 8) ? args[8] : "shared";
+		// A Spring context takes seconds to start: the clock starts once the builders are at hand.
+		Templates made = Templates.of(build);
 		long start = System.nanoTime();
 		Window window = new Window(start + warmupNanos, start + warmupNanos + measureNanos,
 				Math.max(1, maxCalls / (conns * inflight)));
@@ -86,21 +113,21 @@ public final class RpcTemplateLoad {
 		List<Caller> callers = new ArrayList<>();
 		CountDownLatch done = new CountDownLatch(conns * inflight);
 		AtomicLong cpuAtStart = new AtomicLong(-1);
+		AtomicReference<Map<String, long[]>> switchesAtStart = new AtomicReference<>(Map.of());
 		Thread cpuMark = new Thread(() -> {
 			if (sleepUntil(window.from)) {
 				cpuAtStart.set(processCpuNanos());
+				switchesAtStart.set(contextSwitches());
+				// bench/perf.sh reads the server's CPU from here on
+				System.err.println("measuring");
 			}
 		}, "cpu-mark");
 		cpuMark.setDaemon(true);
 		cpuMark.start();
 		ThreadFactory threads = threads(mode);
-		// As in a Spring application, whose templates share the auto-configured I/O threads.
-		RpcClientResources resources = new RpcClientResources();
+		RpcProtocol protocol = (mode.endsWith("-2") || mode.startsWith("batch")) ? RpcProtocol.JSON_RPC_2 : RpcProtocol.GO;
 		for (int c = 0; c < conns; c++) {
-			RpcTemplate rpc = new RpcTemplateBuilder().address(host, port)
-				.resources(resources)
-				.protocol(mode.endsWith("-2") || mode.startsWith("batch") ? RpcProtocol.JSON_RPC_2 : RpcProtocol.GO)
-				.build();
+			RpcTemplate rpc = made.builder().address(host, port).protocol(protocol).build();
 			templates.add(rpc);
 			for (int k = 0; k < inflight; k++) {
 				// 64 MB of samples in all, however many callers
@@ -125,10 +152,94 @@ public final class RpcTemplateLoad {
 		cpuMark.interrupt();
 		cpuMark.join();
 		long cpu = (cpuAtStart.get() >= 0) ? processCpuNanos() - cpuAtStart.get() : 0;
+		long[] switches = reportContextSwitches(switchesAtStart.get(), contextSwitches());
 		templates.forEach(RpcTemplate::close);
-		resources.close();
+		made.close();
 		long measured = Math.min(finished, window.end) - window.from;
-		report(callers, Math.max(measured, 1), cpu);
+		report(callers, Math.max(measured, 1), cpu, switches);
+	}
+
+	/** Where the templates' builders come from, and what to close after the templates. */
+	private interface Templates extends AutoCloseable {
+
+		RpcTemplateBuilder builder();
+
+		@Override
+		void close();
+
+		static Templates of(String build) {
+			switch (build) {
+				case "hand":
+					// What a user writes: no resources given.
+					return new Templates() {
+
+						@Override
+						public RpcTemplateBuilder builder() {
+							return new RpcTemplateBuilder();
+						}
+
+						@Override
+						public void close() {
+						}
+
+					};
+				case "shared":
+					// One RpcClientResources for all the templates, as the auto-configured ones share theirs.
+					RpcClientResources resources = new RpcClientResources();
+					return new Templates() {
+
+						@Override
+						public RpcTemplateBuilder builder() {
+							return new RpcTemplateBuilder().resources(resources);
+						}
+
+						@Override
+						public void close() {
+							resources.close();
+						}
+
+					};
+				case "auto":
+					ConfigurableApplicationContext context = new SpringApplicationBuilder(AutoConfigured.class)
+						.web(WebApplicationType.NONE)
+						.bannerMode(Banner.Mode.OFF)
+						.logStartupInfo(false)
+						.run("--logging.level.root=WARN");
+					return new Templates() {
+
+						@Override
+						public RpcTemplateBuilder builder() {
+							// A fresh builder per template where the bean is prototype-scoped, the one builder where it is not.
+							return context.getBean(RpcTemplateBuilder.class);
+						}
+
+						@Override
+						public void close() {
+							context.close();
+						}
+
+					};
+				default:
+					throw new IllegalArgumentException("BUILD is hand, shared or auto, not " + build);
+			}
+		}
+
+	}
+
+	/** The smallest Spring Boot application with the project's client: codec, SSL bundles, client auto-configuration. */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ JsonRpcAutoConfiguration.class, SslAutoConfiguration.class, RpcClientAutoConfiguration.class })
+	static class AutoConfigured {
+
+	}
+
+	private static final AtomicReference<Throwable> FIRST_ERROR = new AtomicReference<>();
+
+	/** The first failure is told on stderr, to say what the errors column counts. */
+	private static void firstError(Throwable failure) {
+		if (failure != null && FIRST_ERROR.compareAndSet(null, failure)) {
+			System.err.println("first error: " + failure);
+		}
 	}
 
 	private static void callBlocking(RpcTemplate rpc, Caller caller, Window window) {
@@ -144,6 +255,7 @@ public final class RpcTemplateLoad {
 			}
 			catch (RuntimeException ex) {
 				ok = false;
+				firstError(ex);
 			}
 			caller.record(t0, System.nanoTime(), ok, window);
 		}
@@ -157,6 +269,7 @@ public final class RpcTemplateLoad {
 			return;
 		}
 		rpc.callAsync("Handler.Execute", new Request("ciro"), Response.class).whenComplete((response, failure) -> {
+			firstError(failure);
 			caller.record(t0, System.nanoTime(), failure == null && "Hello ciro".equals(response.message()), window);
 			callAsync(rpc, caller, window, n + 1, done);
 		});
@@ -193,7 +306,62 @@ public final class RpcTemplateLoad {
 		return Executors.defaultThreadFactory();
 	}
 
-	private static void report(List<Caller> callers, long measuredNanos, long cpuNanos) {
+	/**
+	 * Context switches of each live thread ({@code /proc/self/task/*}: "TID NAME" to voluntary and
+	 * involuntary counts); none where there is no {@code /proc}.
+	 */
+	private static Map<String, long[]> contextSwitches() {
+		Map<String, long[]> switches = new HashMap<>();
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+			for (Path task : tasks) {
+				try {
+					String name = Files.readString(task.resolve("comm")).trim();
+					long[] counts = new long[2];
+					for (String line : Files.readAllLines(task.resolve("status"))) {
+						if (line.startsWith("voluntary_ctxt_switches:")) {
+							counts[0] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+						}
+						else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+							counts[1] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+						}
+					}
+					switches.put(task.getFileName() + " " + name, counts);
+				}
+				catch (IOException | RuntimeException ex) {
+					// the thread ended meanwhile
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// no /proc
+		}
+		return switches;
+	}
+
+	/**
+	 * The switches in the measured window of the threads alive at both ends: the totals, and to
+	 * stderr one line per thread name with its numbers folded ("ctxt-switches NAME VOLUNTARY INVOLUNTARY").
+	 */
+	private static long[] reportContextSwitches(Map<String, long[]> before, Map<String, long[]> after) {
+		Map<String, long[]> byName = new TreeMap<>();
+		long[] total = new long[2];
+		after.forEach((task, counts) -> {
+			long[] then = before.get(task);
+			if (then != null) {
+				String name = task.substring(task.indexOf(' ') + 1).replaceAll("[0-9]+", "N");
+				long[] sum = byName.computeIfAbsent(name, (key) -> new long[2]);
+				for (int i = 0; i < 2; i++) {
+					sum[i] += counts[i] - then[i];
+					total[i] += counts[i] - then[i];
+				}
+			}
+		});
+		byName.forEach((name, counts) -> System.err.printf(Locale.ROOT, "ctxt-switches %s %d %d%n",
+				name.replace(' ', '_'), counts[0], counts[1]));
+		return total;
+	}
+
+	private static void report(List<Caller> callers, long measuredNanos, long cpuNanos, long[] switches) {
 		int total = callers.stream().mapToInt((caller) -> caller.count).sum();
 		int errors = callers.stream().mapToInt((caller) -> caller.errors).sum();
 		long[] all = new long[total];
@@ -206,9 +374,9 @@ public final class RpcTemplateLoad {
 		double seconds = measuredNanos / 1e9;
 		System.out.printf(Locale.ROOT,
 				"{\"calls\":%d,\"seconds\":%.3f,\"callsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f,"
-						+ "\"clientCpuUsPerCall\":%.2f,\"errors\":%d}%n",
+						+ "\"clientCpuUsPerCall\":%.2f,\"errors\":%d,\"voluntaryCtxtSwitches\":%d,\"involuntaryCtxtSwitches\":%d}%n",
 				total, seconds, total / seconds, percentile(all, 0.50), percentile(all, 0.99),
-				(total > 0) ? cpuNanos / 1000.0 / total : 0, errors);
+				(total > 0) ? cpuNanos / 1000.0 / total : 0, errors, switches[0], switches[1]);
 	}
 
 	private static double percentile(long[] sorted, double p) {

@@ -8,7 +8,7 @@
 #   bench/client-profile.sh [SECONDS] [WARMUP_SECONDS]          (default 10 and 15)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java LOAD=32x4 MODE=virtual BUILD=hand bench/client-profile.sh
 #                        MODE: platform | virtual | async; BUILD: hand | shared | auto (see RpcTemplateLoad)
-#   CLIENT_JAVA_OPTS=-Drpc.client.io=virtual bench/client-profile.sh   (the client JVM's options)
+#   CLIENT_JAVA_OPTS=-Xmx256m bench/client-profile.sh   (the client JVM's options)
 # The recording stays in target/bench/client.jfr for `jfr view` / `jfr print` / JMC.
 set -euo pipefail
 shopt -s inherit_errexit

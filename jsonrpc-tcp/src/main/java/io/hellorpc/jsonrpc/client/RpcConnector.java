@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -105,7 +106,12 @@ final class RpcConnector {
 	/** Opens nothing more and closes the connection, whether open, connecting or in its handshake. */
 	void close() {
 		this.closed = true;
-		this.channels.close();
+		for (Channel channel : this.channels) {
+			// A channel of I/O threads already shut down is closed already, and cannot run a close.
+			if (!channel.eventLoop().isShuttingDown()) {
+				channel.close();
+			}
+		}
 	}
 
 	private void connect(RpcClientConnection connection) {

@@ -174,6 +174,15 @@ class RpcClientBuilderShapeTests {
 		}
 	}
 
+	@Test
+	void theGroupsTemplatesCloseBeforeTheirIoThreadsStop() {
+		this.contexts.withUserConfiguration(DefaultGroup.class).withPropertyValues("rpc.client.port=" + server.port()).run((context) -> {
+			assertThat(context.getBean(Greeter.class).execute(new Request("closing"))).isEqualTo(new Response("Hello closing"));
+			// A dependency of the groups' bean: destroyed after it, so its templates close on live I/O threads.
+			assertThat(context.getBeanFactory().getDependenciesForBean("rpcClientGroups")).contains("rpcClientResources");
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ImportRpcServices(group = "Bad Name", types = Greeter.class)
 	static class BadlyNamedGroup {

@@ -2,7 +2,6 @@ package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -80,6 +79,9 @@ final class ClientReplyHarness {
 		/** Bad input before its reply: failed with the connection. */
 		BROKEN,
 
+		/** An error for no call ({@code "id":null}) before its reply: failed with the server's text. */
+		REFUSED,
+
 		/** No reply: waits until the connection closes. */
 		WAITING,
 
@@ -151,6 +153,9 @@ final class ClientReplyHarness {
 					assertThat(why instanceof MalformedMessageException || (why instanceof DecoderException && why.getCause() == null))
 						.as(call + " failed by what the bytes do not explain: " + why).isTrue();
 				}
+				case REFUSED -> assertThat(failure(result)).as(call + " failed by an error for no call")
+					.isExactlyInstanceOf(RpcConnectionException.class)
+					.hasMessageStartingWith("the server at fuzz:1 answered: ");
 				case WAITING -> assertThat(result).as(call + " still waiting for its reply").isNotDone();
 				case ANY -> {
 				}
@@ -194,7 +199,7 @@ final class ClientReplyHarness {
 			if (WireModel.depth(frame.text()) > SAFE_DEPTH) {
 				return settleWaiting(due, Due.ANY);
 			}
-			Map<String, Due> replies;
+			List<Map.Entry<String, Due>> replies;
 			try {
 				replies = replies(frame.text());
 			}
@@ -204,10 +209,16 @@ final class ClientReplyHarness {
 			catch (JacksonException | IllegalArgumentException ex) {
 				return settleWaiting(due, Due.BROKEN);
 			}
-			for (int id = 0; id < CALLS; id++) {
-				Due reply = replies.get(Integer.toString(id));
-				if (reply != null && due[id] == Due.WAITING) {
-					due[id] = reply;
+			// In the order the client reads them: a reply settles its call if it still waits; an error
+			// for no call fails every call still waiting.
+			for (Map.Entry<String, Due> reply : replies) {
+				if ("null".equals(reply.getKey()) && reply.getValue() == Due.REMOTE_ERROR) {
+					settleWaiting(due, Due.REFUSED);
+				}
+				for (int id = 0; id < CALLS; id++) {
+					if (reply.getKey().equals(Integer.toString(id)) && due[id] == Due.WAITING) {
+						due[id] = reply.getValue();
+					}
 				}
 			}
 		}
@@ -224,11 +235,11 @@ final class ClientReplyHarness {
 	}
 
 	/**
-	 * The replies in one message (an object, or an array of objects), by raw id, the first of an
-	 * id winning; throws {@link IllegalArgumentException} for what is no reply.
+	 * The replies in one message (an object, or an array of objects) in order, each as its raw id
+	 * and outcome; throws {@link IllegalArgumentException} for what is no reply.
 	 */
-	private static Map<String, Due> replies(String text) {
-		Map<String, Due> replies = new HashMap<>();
+	private static List<Map.Entry<String, Due>> replies(String text) {
+		List<Map.Entry<String, Due>> replies = new ArrayList<>();
 		try (JsonParser parser = WireModel.parser(text)) {
 			if (parser.nextToken() == JsonToken.START_OBJECT) {
 				reply(parser, text, replies);
@@ -250,7 +261,7 @@ final class ClientReplyHarness {
 	}
 
 	/** One reply object, keys matched ignoring case, the last of each counting (a null error resets nothing). */
-	private static void reply(JsonParser parser, String text, Map<String, Due> replies) {
+	private static void reply(JsonParser parser, String text, List<Map.Entry<String, Due>> replies) {
 		String id = "null";
 		boolean error = false;
 		String key;
@@ -272,7 +283,7 @@ final class ClientReplyHarness {
 				parser.skipChildren();
 			}
 		}
-		replies.putIfAbsent(id, error ? Due.REMOTE_ERROR : Due.RESULT);
+		replies.add(Map.entry(id, error ? Due.REMOTE_ERROR : Due.RESULT));
 	}
 
 	private static Throwable failure(CompletableFuture<?> future) {

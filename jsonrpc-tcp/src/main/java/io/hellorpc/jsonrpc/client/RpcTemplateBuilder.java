@@ -155,7 +155,8 @@ public final class RpcTemplateBuilder {
 	/**
 	 * Where {@code callAsync} futures complete and so where their callbacks run. By default each
 	 * template has its own: virtual threads on Java 21+, else a pool of daemon threads that grows
-	 * as callbacks block; either is shut down with the template. One given here is not.
+	 * as callbacks block; either is shut down with the template. One given here is not, and its
+	 * {@code execute} must not block: it is called from the I/O thread that read the reply.
 	 */
 	public RpcTemplateBuilder executor(Executor executor) {
 		this.executor = executor;

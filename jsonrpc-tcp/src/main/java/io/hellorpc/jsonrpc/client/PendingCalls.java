@@ -104,11 +104,6 @@ final class PendingCalls {
 		failAll((call) -> true, (call) -> failure.get());
 	}
 
-	/** Whether {@link #close} was called: nothing more is taken in. */
-	boolean isClosed() {
-		return this.closed != null;
-	}
-
 	int size() {
 		return this.count.get();
 	}

@@ -231,13 +231,6 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		ctx.fireChannelWritabilityChanged();
 	}
 
-	void close() {
-		Channel channel = this.channel;
-		if (channel != null) {
-			channel.close();
-		}
-	}
-
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		// Known before the connect future completes, so the first call can use it at once.

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -226,21 +227,21 @@ class RpcClientBuilderShapeTests {
 		this.contexts.withUserConfiguration(DefaultGroup.class)
 			.withPropertyValues("rpc.client.port=" + server.port(), "rpc.client.default.host=elsewhere.invalid")
 			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
-					.isInstanceOf(IllegalStateException.class)
-					.hasMessageContaining("rpc.client.default")
-					.hasMessageContaining("rpc.client.*");
+				assertFailedSayingTheDefaultGroupIsRpcClient(context);
 			});
 		// Without any imported client too: the property is read by nothing, so it is refused rather than ignored.
 		this.contexts.withPropertyValues("rpc.client.port=" + server.port(), "rpc.client.default.port=1")
 			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
-					.isInstanceOf(IllegalStateException.class)
-					.hasMessageContaining("rpc.client.default")
-					.hasMessageContaining("rpc.client.*");
+				assertFailedSayingTheDefaultGroupIsRpcClient(context);
 			});
+	}
+
+	private static void assertFailedSayingTheDefaultGroupIsRpcClient(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("rpc.client.default")
+			.hasMessageContaining("rpc.client.*");
 	}
 
 }

@@ -28,6 +28,9 @@ public record RpcError(int code, String message, Object data) {
 	/** A handler's exception that names no code of its own. */
 	public static final int APPLICATION_ERROR = -32000;
 
+	/** The server refused the call without running it ({@link RpcErrors#notStarted}): safe to send again. */
+	public static final int CALL_NOT_STARTED = -32001;
+
 	/** The call ran past {@code rpc.server.call-timeout} (go-ethereum's code for the same case). */
 	public static final int CALL_TIMEOUT = -32002;
 

@@ -75,8 +75,16 @@ public final class RpcErrors {
 				+ " bytes) and this connection held the most (" + held + " bytes)";
 	}
 
+	/** Begins every text of a call the server refused without running it: the caller may send it again elsewhere. */
+	public static final String NOT_STARTED_PREFIX = "rpc: call not started: ";
+
+	/** A call refused unread, never run: safe to send again, on another connection or server. */
+	public static String notStarted(String why) {
+		return NOT_STARTED_PREFIX + why;
+	}
+
 	public static String shuttingDown() {
-		return "rpc: server is shutting down";
+		return notStarted("server is shutting down");
 	}
 
 }

@@ -70,7 +70,7 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 				this.fallback.execute(running);
 			}
 			catch (RejectedExecutionException stopped) {
-				running.answer(RpcOutcome.failure(RpcError.of(RpcError.INTERNAL_ERROR, RpcErrors.shuttingDown())));
+				running.answer(RpcOutcome.failure(RpcError.of(RpcError.CALL_NOT_STARTED, RpcErrors.shuttingDown())));
 			}
 		}
 	}

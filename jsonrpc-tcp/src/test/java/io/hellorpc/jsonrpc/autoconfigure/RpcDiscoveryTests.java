@@ -18,6 +18,7 @@ import io.hellorpc.jsonrpc.support.TestServices;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -262,7 +263,7 @@ class RpcDiscoveryTests {
 			.withPropertyValues("rpc.client.hello.service-id=hello-srever", "rpc.client.hello.timeout=300ms")
 			.run((context) -> assertThatExceptionOfType(RpcConnectionException.class)
 				.isThrownBy(() -> context.getBean(HelloNotes.class).note("lost"))
-				.withMessageStartingWith("cannot reach discovery:hello-srever within 300 ms"));
+				.withMessage("cannot reach discovery:hello-srever within 300 ms: no address found for it"));
 	}
 
 	@Test
@@ -291,6 +292,12 @@ class RpcDiscoveryTests {
 			.withUserConfiguration(Clients.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed().doesNotHaveBean(RpcServiceDiscovery.class);
+				assertThat(ConditionEvaluationReport.get(context.getBeanFactory())
+					.getConditionAndOutcomesBySource()
+					.get(RpcDiscoveryAutoConfiguration.class.getName())).singleElement()
+					.satisfies((outcome) -> assertThat(outcome.getOutcome().getMessage())
+						.isEqualTo("@ConditionalOnClass did not find required class"
+								+ " 'org.springframework.cloud.client.discovery.DiscoveryClient'"));
 				assertThat(context.getBean(RpcClientGroups.class).template("hello").address()).isEqualTo("localhost:1337");
 			});
 	}

@@ -98,10 +98,9 @@ class RpcServerConnectionAgeTests {
 	}
 
 	/**
-	 * The case Linux would turn into an RST if the server simply closed: its replies and its FIN
-	 * are in the client's buffer, unread, when the client sends one more call. The server must
-	 * read and drop that call (never run it) and not reset the connection: the client then reads
-	 * every reply, then the end of the stream, never "Connection reset".
+	 * The server's FIN arrives while its replies are still unread in the client's buffer, and the
+	 * client sends one more call across it: the server reads and drops that call (never runs it),
+	 * and the client then reads every reply, then the end of the stream, never "Connection reset".
 	 */
 	@Test
 	void afterTheAgeTheServerHalfClosesAndACallCrossingItsFinIsDroppedWithoutAReset() throws IOException {

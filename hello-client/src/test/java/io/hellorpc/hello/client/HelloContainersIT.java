@@ -21,6 +21,7 @@ import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 import io.hellorpc.jsonrpc.support.GoPeer;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ExposedPort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -182,6 +183,8 @@ class HelloContainersIT {
 				.withEnv(Map.of("HELLO_SERVER_RPC_PORTS", "127.0.0.1:", "HELLO_SERVER_ACTUATOR_PORTS", "127.0.0.1:",
 						"PROMETHEUS_PORT", "127.0.0.1:", "HELLO_CLIENT_COUNT", String.valueOf(CALLS)))
 				.withScaledService("hello-server", REPLICAS)
+				// All three: given none, Testcontainers would bring up only the scaled one.
+				.withServices("hello-server", "prometheus", "hello-client")
 				.withPull(false)
 				.withBuild(false);
 			// Compose starts the client once every replica is healthy (depends_on: service_healthy).
@@ -229,8 +232,8 @@ class HelloContainersIT {
 			Map<String, Double> callsByReplica = new TreeMap<>();
 			for (int index = 1; index <= REPLICAS; index++) {
 				ContainerState replica = replica(index);
-				callsByReplica.put(replica.getContainerInfo().getName(),
-						executeCalls(get("http://127.0.0.1:" + replica.getMappedPort(8080) + "/actuator/prometheus")));
+				callsByReplica.put(replica.getContainerInfo().getName().substring(1),
+						executeCalls(get("http://127.0.0.1:" + publishedPort(replica, 8080) + "/actuator/prometheus")));
 			}
 			assertThat(callsByReplica.values().stream().mapToDouble(Double::doubleValue).sum())
 				.as("Handler.Execute calls run, by replica: %s", callsByReplica)
@@ -246,12 +249,18 @@ class HelloContainersIT {
 					.count()).isEqualTo(REPLICAS));
 		}
 
+		/** The ephemeral host port Docker published the container's port on (Compose's, not Testcontainers' mapping). */
+		private int publishedPort(ContainerState container, int port) {
+			return Integer.parseInt(container.getContainerInfo().getNetworkSettings().getPorts().getBindings()
+				.get(ExposedPort.tcp(port))[0].getHostPortSpec());
+		}
+
 		private ContainerState replica(int index) {
 			return this.compose.getContainerByServiceName("hello-server_" + index).orElseThrow();
 		}
 
 		private String prometheus(String query) throws Exception {
-			int port = this.compose.getContainerByServiceName("prometheus_1").orElseThrow().getMappedPort(9090);
+			int port = publishedPort(this.compose.getContainerByServiceName("prometheus_1").orElseThrow(), 9090);
 			return get("http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
 		}
 

@@ -267,6 +267,9 @@ class FleetIT {
 			return new RpcTemplateBuilder().addresses("fleet", () -> addresses)
 				.reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
 				.idempotentMethods(idempotentMethods)
+				// Sized to the load: a SIGKILL fails up to a third of 64 callers' calls at once, and the default
+				// budget (10 tokens, retries while more than 5 are left) retries only the first few of them.
+				.retryBudget(1000, 0.1)
 				// Generous: no call here should come near a deadline, however slow the machine.
 				.timeout(Duration.ofSeconds(30))
 				.build();

@@ -148,7 +148,7 @@ class HelloClientCliIT {
 		assertThat(client("--name=", "--port=" + port, "--count=3"))
 			.isEqualTo(new ProcessResult(1, "3 calls: 0 ok, 3 failed\n", "A name must be specified\n"));
 		try (RefusingPort closed = new RefusingPort()) {
-			ProcessResult result = client("--name=ciro", "--host=127.0.0.1", "--port=" + closed.port(), "--count=2", "--timeout=1s",
+			ProcessResult result = client("--name=ciro", "--host=127.0.0.1", "--port=" + closed.port(), "--count=2",
 					"--timeout=500ms");
 			assertThat(result.exitCode()).isEqualTo(2);
 			assertThat(result.stdout()).isEqualTo("2 calls: 0 ok, 2 failed\n");

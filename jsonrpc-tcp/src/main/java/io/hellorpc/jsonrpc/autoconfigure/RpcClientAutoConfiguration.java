@@ -3,6 +3,7 @@ package io.hellorpc.jsonrpc.autoconfigure;
 import io.hellorpc.jsonrpc.client.RpcClientGroups;
 import io.hellorpc.jsonrpc.client.RpcClientProperties;
 import io.hellorpc.jsonrpc.client.RpcClientResources;
+import io.hellorpc.jsonrpc.client.RpcServiceDiscovery;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 import io.hellorpc.jsonrpc.client.RpcTemplateCustomizer;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
@@ -40,13 +41,18 @@ public class RpcClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	public RpcTemplateBuilder rpcTemplateBuilder(RpcClientProperties properties, JsonRpcCodec codec,
 			RpcClientResources resources, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<RpcTemplateCustomizer> customizers, ObjectProvider<SslBundles> sslBundles) {
+			ObjectProvider<RpcTemplateCustomizer> customizers, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<RpcServiceDiscovery> discovery) {
 		RpcTemplateBuilder builder = new RpcTemplateBuilder().properties(properties)
 			.ssl(ClientSslBundles.resolve("rpc.client.ssl.bundle", properties.ssl().bundle(), sslBundles),
 					properties.ssl().serverName())
 			.resources(resources)
 			.codec(codec)
 			.observationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		if (properties.serviceId() != null && !properties.serviceId().isBlank()) {
+			builder.addresses(RpcClientGroups.discoveryName(properties.serviceId()), RpcClientGroups
+				.resolverFor(discovery.getIfAvailable(), "rpc.client.service-id", properties.serviceId()));
+		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder;
 	}
@@ -54,10 +60,11 @@ public class RpcClientAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	public RpcClientGroups rpcClientGroups(ObjectProvider<RpcTemplateBuilder> builders, Environment environment,
-			ObjectProvider<SslBundles> sslBundles, RpcClientResources resources) {
+			ObjectProvider<SslBundles> sslBundles, RpcClientResources resources,
+			ObjectProvider<RpcServiceDiscovery> discovery) {
 		// resources is a parameter for the order alone: the groups' templates close before their I/O threads stop.
 		return new RpcClientGroups(builders::getObject, environment,
-				(property, name) -> ClientSslBundles.resolve(property, name, sslBundles));
+				(property, name) -> ClientSslBundles.resolve(property, name, sslBundles), discovery.getIfAvailable());
 	}
 
 }

@@ -20,6 +20,16 @@ final class BatchOutgoing implements Outgoing {
 	}
 
 	@Override
+	public List<PendingCall> calls() {
+		return this.calls;
+	}
+
+	@Override
+	public void onWire(long sequence) {
+		this.calls.forEach((call) -> call.onWire(sequence));
+	}
+
+	@Override
 	public boolean settled() {
 		return this.calls.stream().allMatch(PendingCall::settled);
 	}

@@ -2,6 +2,7 @@ package io.hellorpc.jsonrpc.client;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -22,6 +23,8 @@ final class PendingCall implements Outgoing {
 
 	private static final VarHandle OUTCOME;
 
+	private static final VarHandle CONNECTION;
+
 	/** The outcome of a notification: written, and no reply is coming. */
 	static final RpcResponse WRITTEN = new RpcResponse(RpcId.NULL, null, null);
 
@@ -31,6 +34,7 @@ final class PendingCall implements Outgoing {
 	static {
 		try {
 			OUTCOME = MethodHandles.lookup().findVarHandle(PendingCall.class, "outcome", Object.class);
+			CONNECTION = MethodHandles.lookup().findVarHandle(PendingCall.class, "connection", RpcClientConnection.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -60,8 +64,23 @@ final class PendingCall implements Outgoing {
 
 	private final Thread waiter;
 
-	/** The connection it was handed to, so that a dropped connection fails just its own calls. */
-	volatile RpcClientConnection connection;
+	/**
+	 * Whether it may be sent again after its connection died before the reply (an idempotent
+	 * method); a call the server refused unrun may always be.
+	 */
+	final boolean idempotent;
+
+	/**
+	 * The connection it is handed to now, so that a dropped connection settles just its own calls
+	 * and counts its calls in flight; {@code null} while it waits for a server, and once settled.
+	 */
+	private volatile RpcClientConnection connection;
+
+	/** Its place in the write order of its connection once written there, {@code -1} before. Event loop. */
+	private volatile long wireSequence = -1;
+
+	/** How many times it was written (to one connection or another). */
+	private volatile int attempts;
 
 	/** Its entry on the deadline wheel, cancelled when it settles. */
 	private volatile Timeout deadline;
@@ -69,9 +88,11 @@ final class PendingCall implements Outgoing {
 	/** {@code null} while pending, then the {@link RpcResponse} or the {@link RpcException}. */
 	private volatile Object outcome;
 
-	private PendingCall(long id, String method, byte[] request, boolean notification, long deadlineNanos,
-			long timeoutMillis, String address, Executor executor, CompletableFuture<RpcResponse> future, Thread waiter) {
+	private PendingCall(long id, String method, byte[] request, boolean notification, boolean idempotent,
+			long deadlineNanos, long timeoutMillis, String address, Executor executor, CompletableFuture<RpcResponse> future,
+			Thread waiter) {
 		this.id = id;
+		this.idempotent = idempotent;
 		this.method = method;
 		this.request = request;
 		this.notification = notification;
@@ -84,17 +105,17 @@ final class PendingCall implements Outgoing {
 	}
 
 	/** A call whose caller waits in {@link #await}. */
-	static PendingCall blocking(long id, String method, byte[] request, boolean notification, long deadlineNanos,
-			long timeoutMillis, String address) {
-		return new PendingCall(id, method, request, notification, deadlineNanos, timeoutMillis, address, null, null,
-				Thread.currentThread());
+	static PendingCall blocking(long id, String method, byte[] request, boolean notification, boolean idempotent,
+			long deadlineNanos, long timeoutMillis, String address) {
+		return new PendingCall(id, method, request, notification, idempotent, deadlineNanos, timeoutMillis, address, null,
+				null, Thread.currentThread());
 	}
 
 	/** A call whose outcome completes {@code future} on {@code executor}. */
-	static PendingCall async(long id, String method, byte[] request, boolean notification, long deadlineNanos,
-			long timeoutMillis, String address, Executor executor, CompletableFuture<RpcResponse> future) {
-		return new PendingCall(id, method, request, notification, deadlineNanos, timeoutMillis, address, executor,
-				future, null);
+	static PendingCall async(long id, String method, byte[] request, boolean notification, boolean idempotent,
+			long deadlineNanos, long timeoutMillis, String address, Executor executor, CompletableFuture<RpcResponse> future) {
+		return new PendingCall(id, method, request, notification, idempotent, deadlineNanos, timeoutMillis, address,
+				executor, future, null);
 	}
 
 	@Override
@@ -103,13 +124,63 @@ final class PendingCall implements Outgoing {
 	}
 
 	@Override
+	public List<PendingCall> calls() {
+		return List.of(this);
+	}
+
+	@Override
 	public boolean settled() {
 		return this.outcome != null;
 	}
 
+	/** Counted in flight on {@code connection} (and no longer on the one it was on), until settled or moved. */
 	@Override
 	public void boundTo(RpcClientConnection connection) {
-		this.connection = connection;
+		this.wireSequence = -1;
+		connection.callBound();
+		RpcClientConnection previous = (RpcClientConnection) CONNECTION.getAndSet(this, connection);
+		if (previous != null) {
+			previous.callLeft();
+		}
+		if (settled()) {
+			unbind(); // settled meanwhile: settle may have run before this binding and not seen it
+		}
+	}
+
+	/** On no connection: settled, or waiting for a server. */
+	void unbind() {
+		RpcClientConnection previous = (RpcClientConnection) CONNECTION.getAndSet(this, null);
+		if (previous != null) {
+			previous.callLeft();
+		}
+	}
+
+	RpcClientConnection connection() {
+		return this.connection;
+	}
+
+	@Override
+	public void onWire(long sequence) {
+		this.wireSequence = sequence;
+		this.attempts++; // event loop of its one connection at a time
+	}
+
+	/** Whether its bytes went to {@code connection}'s socket (so the server may have run it). */
+	boolean writtenTo(RpcClientConnection connection) {
+		return this.connection == connection && this.wireSequence >= 0;
+	}
+
+	long wireSequence() {
+		return this.wireSequence;
+	}
+
+	int attempts() {
+		return this.attempts;
+	}
+
+	/** Whether it can be written again alone: a call inside a batch only goes with its batch. */
+	boolean resendable() {
+		return this.request.length > 0;
 	}
 
 	@Override
@@ -143,6 +214,7 @@ final class PendingCall implements Outgoing {
 		if (deadline != null) {
 			deadline.cancel();
 		}
+		unbind();
 		if (this.future == null) {
 			LockSupport.unpark(this.waiter);
 		}
@@ -156,6 +228,10 @@ final class PendingCall implements Outgoing {
 			}
 		}
 		return true;
+	}
+
+	long timeoutMillis() {
+		return this.timeoutMillis;
 	}
 
 	RpcTimeoutException timeout() {

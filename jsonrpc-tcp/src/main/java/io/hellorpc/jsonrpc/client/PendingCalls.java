@@ -1,9 +1,12 @@
 package io.hellorpc.jsonrpc.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -20,16 +23,22 @@ final class PendingCalls {
 
 	private final AtomicInteger count = new AtomicInteger();
 
+	private final AtomicLong ids = new AtomicLong();
+
 	private final int limit;
 
 	private final String address;
 
+	/** What a call that ran out of time fails with (the router knows whether it ever reached a server). */
+	private final Function<PendingCall, RpcException> expiry;
+
 	/** Makes the failure of every call once the template is closed; {@code null} while open. */
 	private volatile Supplier<RpcException> closed;
 
-	PendingCalls(int limit, String address) {
+	PendingCalls(int limit, String address, Function<PendingCall, RpcException> expiry) {
 		this.limit = limit;
 		this.address = address;
+		this.expiry = expiry;
 	}
 
 	/**
@@ -50,6 +59,16 @@ final class PendingCalls {
 			fail(call, closed.get());
 			throw closed.get();
 		}
+	}
+
+	/** A new call id, never used before by this template. */
+	long nextId() {
+		return this.ids.getAndIncrement();
+	}
+
+	/** The call with that id, left in; {@code null} if none waits. */
+	PendingCall get(long id) {
+		return this.calls.get(id);
 	}
 
 	/** The call with that id, taken out; {@code null} if none waits (timed out, or not ours). */
@@ -75,10 +94,10 @@ final class PendingCalls {
 	 */
 	private void expire(PendingCall call) {
 		if (call.isAsync()) {
-			ForkJoinPool.commonPool().execute(() -> fail(call, call.timeout()));
+			ForkJoinPool.commonPool().execute(() -> fail(call, this.expiry.apply(call)));
 		}
 		else {
-			fail(call, call.timeout());
+			fail(call, this.expiry.apply(call));
 		}
 	}
 
@@ -87,6 +106,17 @@ final class PendingCalls {
 		if (remove(call)) {
 			call.settle(PendingCall.WRITTEN);
 		}
+	}
+
+	/** Every call waiting now that matches (a snapshot of a moving set: each may settle meanwhile). */
+	List<PendingCall> matching(Predicate<PendingCall> which) {
+		List<PendingCall> matching = new ArrayList<>();
+		for (PendingCall call : this.calls.values()) {
+			if (which.test(call)) {
+				matching.add(call);
+			}
+		}
+		return matching;
 	}
 
 	/** Fails every matching call with the failure made for it. */

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.MalformedMessageException;
+import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcId;
 import io.hellorpc.jsonrpc.protocol.RpcResponse;
 import io.netty.buffer.ByteBuf;
@@ -20,15 +21,20 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * One open connection shared by many calls, as Go's {@code rpc.Client}: each call is written with
- * its own id and settled by the reply that carries it, in whatever order replies come. Callers'
- * requests (encoded on their own threads) meet in a lock-free queue that the event loop drains
- * into few buffers and one flush, however many callers wrote meanwhile, and only while the socket
- * takes them (writability): a server that stops reading holds at most {@code maxQueued} messages
- * here and Netty's high water mark of bytes. Messages sent while it is still connecting wait in
- * the same queue, in order, until it is {@link #ready()}. When the connection fails or drops,
- * every call handed to it fails at once; an error the server sends for no call (id null) fails
- * them with its text.
+ * One connection to one server, shared by many calls, as Go's {@code rpc.Client}: each call is
+ * written with its own id and settled by the reply that carries it, in whatever order replies
+ * come. Callers' requests (encoded on their own threads) meet in a lock-free queue that the event
+ * loop drains into few buffers and one flush, however many callers wrote meanwhile, and only
+ * while the socket takes them (writability): a server that stops reading holds at most
+ * {@code maxQueued} messages here and Netty's high water mark of bytes. Messages sent while it is
+ * still connecting wait in the same queue, in order, until it is {@link #ready()}.
+ * <p>
+ * When it fails or drops, what was never written goes back to the {@link CallRouter} for another
+ * server, and the router settles what was (retried or failed); an error the server sends for no
+ * call (id null) is such a failure, with the server's text. A call the server refused unrun
+ * ({@code rpc: call not started: …}) is sent elsewhere too, and the connection then takes no new
+ * calls: the server is closing it. So does a connection whose calls keep running out of time
+ * (its server went silent). Such a connection closes once its last call is settled.
  */
 final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
@@ -39,11 +45,31 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	private final JsonRpcCodec codec;
 
+	/** The server's address, as messages name it. */
 	private final String address;
 
 	private final PendingCalls calls;
 
 	private final int maxQueued;
+
+	private final Replica replica;
+
+	private final CallRouter router;
+
+	/** Calls handed to it and not settled nor moved elsewhere: the balancer's measure of its load. */
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	/** Deadline expiries in a row of calls written here, with no reply in between. */
+	private final AtomicInteger timeoutsInARow = new AtomicInteger();
+
+	/** How many messages went to the socket (event loop only): each one's place in the write order. */
+	private long written;
+
+	/** The write place of the first call the server refused unrun: every one written after it was not run either. */
+	private volatile long refusedFrom = Long.MAX_VALUE;
+
+	/** Takes no new calls (the server is closing it, or it went silent); closes once its calls are settled. */
+	private volatile boolean retiring;
 
 	private final Queue<Outgoing> outbound = PlatformDependent.newMpscQueue();
 
@@ -59,30 +85,107 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 	/** Why it could not be opened, or that it closed: nothing sent to it from then on is written. */
 	private volatile RpcException failure;
 
-	RpcClientConnection(JsonRpcCodec codec, String address, PendingCalls calls, int maxQueued) {
+	RpcClientConnection(JsonRpcCodec codec, Replica replica, PendingCalls calls, int maxQueued, CallRouter router) {
 		this.codec = codec;
-		this.address = address;
+		this.replica = replica;
+		this.address = replica.label();
 		this.calls = calls;
 		this.maxQueued = maxQueued;
+		this.router = router;
 	}
 
-	/** Whether calls can still be handed to it: connecting or open, not failed nor closed. */
-	boolean isUsable() {
-		return this.failure == null;
+	/** Whether new calls may be handed to it: connecting or open, and neither failed, closed nor retiring. */
+	boolean isAccepting() {
+		return this.failure == null && !this.retiring;
+	}
+
+	boolean isReady() {
+		return this.ready;
+	}
+
+	int inFlight() {
+		return this.inFlight.get();
+	}
+
+	String address() {
+		return this.address;
+	}
+
+	void callBound() {
+		this.inFlight.incrementAndGet();
+	}
+
+	void callLeft() {
+		if (this.inFlight.decrementAndGet() == 0 && this.retiring) {
+			closeChannel();
+		}
 	}
 
 	/** Connected: what waits is written, and what comes is written as it comes. */
 	void ready() {
 		this.ready = true;
 		scheduleDrain();
+		this.replica.connected(this);
 	}
 
-	/** Could not be opened or closed: every call handed to it fails so, and so will any handed to it later. */
+	/**
+	 * Could not be opened, or closed: nothing handed to it from now on is written. The first
+	 * failure settles the calls it wrote (through the router) and tells its replica.
+	 */
 	void fail(RpcException failure) {
-		if (this.failure == null) {
-			this.failure = failure;
+		boolean first;
+		synchronized (this) {
+			first = this.failure == null;
+			if (first) {
+				this.failure = failure;
+			}
 		}
-		discardQueued();
+		reclaim(first);
+	}
+
+	/** Takes no new calls: the server said it is closing it, or its calls keep timing out. Closes once idle. */
+	void retire() {
+		if (!this.retiring) {
+			this.retiring = true;
+			this.replica.retired(this);
+			if (this.inFlight.get() == 0) {
+				closeChannel();
+			}
+		}
+	}
+
+	boolean isRetiring() {
+		return this.retiring;
+	}
+
+	/** The server refused this call unrun: so it did every call written here after it. */
+	void refused(PendingCall call) {
+		long sequence = call.wireSequence();
+		if (sequence >= 0 && sequence < this.refusedFrom) {
+			this.refusedFrom = sequence;
+		}
+		retire();
+	}
+
+	/** Whether the server cannot have run {@code call}, written here: it came after one it refused. */
+	boolean wasNotRun(PendingCall call) {
+		return call.wireSequence() > this.refusedFrom;
+	}
+
+	/** A call written here ran out of time (deadline wheel's thread); enough in a row and the server is deemed silent. */
+	void timedOut(int limit) {
+		if (this.timeoutsInARow.incrementAndGet() >= limit && !this.retiring) {
+			logger.warn("No reply from " + this.address + " for " + limit + " calls in a row: it takes no new calls");
+			retire();
+			this.router.retiredSilent(this);
+		}
+	}
+
+	private void closeChannel() {
+		Channel channel = this.channel;
+		if (channel != null) {
+			channel.close();
+		}
 	}
 
 	/**
@@ -100,7 +203,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		message.boundTo(this);
 		this.outbound.add(message);
 		if (this.failure != null) {
-			discardQueued(); // it failed meanwhile, and may not have seen this message
+			reclaim(false); // it failed meanwhile, and may not have seen this message
 		}
 		else if (this.ready) {
 			scheduleDrain();
@@ -114,7 +217,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 			}
 			catch (RejectedExecutionException ex) {
 				this.drainScheduled.set(false);
-				fail(RpcConnector.ioThreadsClosed(this.address));
+				fail(CallRouter.ioThreadsClosed(this.address));
 			}
 		}
 	}
@@ -136,6 +239,11 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 			if (message.settled()) {
 				continue; // timed out before it was written: it never reaches the wire
 			}
+			if (this.retiring) {
+				this.router.reroute(message); // handed here just before the server said it was closing this connection
+				continue;
+			}
+			message.onWire(this.written++);
 			if (chunk == null) {
 				chunk = channel.alloc().ioBuffer(Math.max(256, Math.min(WRITE_CHUNK, message.bytes().length)));
 				inChunk = new ArrayList<>();
@@ -173,15 +281,25 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		});
 	}
 
-	/** Fails every call handed to it; the queue itself is emptied on the event loop, its one consumer. */
-	private void discardQueued() {
+	/**
+	 * Hands what was never written back to the router, for another server; on the first failure
+	 * also what was written, for the router to retry or fail. On the event loop, the queue's one
+	 * consumer.
+	 */
+	private void reclaim(boolean first) {
 		onEventLoop(() -> {
-			while (this.outbound.poll() != null) {
+			List<Outgoing> unwritten = new ArrayList<>();
+			Outgoing message;
+			while ((message = this.outbound.poll()) != null) {
 				this.queued.decrementAndGet();
+				unwritten.add(message);
+			}
+			unwritten.forEach(this.router::reroute);
+			if (first) {
+				this.router.connectionLost(this, this.failure);
+				this.replica.ended(this, this.failure);
 			}
 		});
-		RpcException failure = this.failure;
-		this.calls.failAll((call) -> call.connection == this, (call) -> copy(failure));
 	}
 
 	/** On the event loop: messages whose calls all settled (timed out) leave the queue; the rest keep their order. */
@@ -199,28 +317,29 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		waiting.forEach(this.outbound::add);
 	}
 
-	/** Runs the task on this connection's event loop: the queue's only consumer (it is multi-producer, single-consumer). */
+	/**
+	 * Runs the task on this connection's event loop: the queue's only consumer (it is
+	 * multi-producer, single-consumer). Never registered, or its I/O threads gone, there is no
+	 * other consumer: it runs here, one caller at a time.
+	 */
 	private void onEventLoop(Runnable task) {
 		Channel channel = this.channel;
-		if (channel == null) {
-			return; // never registered: nothing was written, and the queue goes with this connection
-		}
-		if (channel.eventLoop().inEventLoop()) {
+		if (channel != null && channel.eventLoop().inEventLoop()) {
 			task.run();
+			return;
 		}
-		else {
+		if (channel != null) {
 			try {
 				channel.eventLoop().execute(task);
+				return;
 			}
 			catch (RejectedExecutionException ex) {
-				// The I/O threads are gone: the queue goes with this connection.
+				// The I/O threads are gone: nobody else reads the queue.
 			}
 		}
-	}
-
-	/** A failure of its own for each call: each is thrown on its caller's thread, with that stack. */
-	private static RpcException copy(RpcException failure) {
-		return new RpcConnectionException(failure.getMessage(), failure.getCause());
+		synchronized (this) {
+			task.run();
+		}
 	}
 
 	@Override
@@ -240,15 +359,26 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 	@Override
 	protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
 		for (RpcResponse response : this.codec.readResponses(frame)) {
-			PendingCall call = this.calls.take(callId(response.id()));
+			long id = callId(response.id());
+			if (response.error() != null && response.error().startsWith(RpcErrors.NOT_STARTED_PREFIX)) {
+				PendingCall refused = this.calls.get(id);
+				if (refused != null) {
+					this.router.notRun(refused, this, response.error());
+				}
+				continue;
+			}
+			PendingCall call = this.calls.take(id);
 			if (call != null) {
+				if (this.timeoutsInARow.get() != 0) {
+					this.timeoutsInARow.set(0);
+				}
+				this.router.replied();
 				call.settle(response);
 			}
 			else if (RpcId.NULL.equals(response.id()) && response.error() != null) {
 				// The server's word on the connection as a whole (too large, too many connections,
 				// a message it could not parse): no reply of ours is coming after it.
-				this.calls.failAll((pending) -> pending.connection == this, (pending) -> new RpcConnectionException(
-						"the server at " + this.address + " answered: " + response.error()));
+				fail(new RpcConnectionException("the server at " + this.address + " answered: " + response.error()));
 			}
 			else if (logger.isDebugEnabled()) {
 				// A call that timed out, or a reply to no call of ours: nobody waits for it.

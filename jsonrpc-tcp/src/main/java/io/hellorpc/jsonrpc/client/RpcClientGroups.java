@@ -42,6 +42,9 @@ public final class RpcClientGroups implements AutoCloseable {
 
 	private final BiFunction<String, String, SslBundle> sslBundles;
 
+	/** {@code null} when the application has none: a service id then fails the start. */
+	private final RpcServiceDiscovery discovery;
+
 	private final Map<String, RpcTemplate> templates = new ConcurrentHashMap<>();
 
 	/**
@@ -51,9 +54,19 @@ public final class RpcClientGroups implements AutoCloseable {
 	 */
 	public RpcClientGroups(Supplier<RpcTemplateBuilder> builders, Environment environment,
 			BiFunction<String, String, SslBundle> sslBundles) {
+		this(builders, environment, sslBundles, null);
+	}
+
+	/**
+	 * As {@link #RpcClientGroups(Supplier, Environment, BiFunction)}, a group's
+	 * {@code service-id} found by {@code discovery} ({@code null} if the application has none).
+	 */
+	public RpcClientGroups(Supplier<RpcTemplateBuilder> builders, Environment environment,
+			BiFunction<String, String, SslBundle> sslBundles, RpcServiceDiscovery discovery) {
 		this.builders = builders;
 		this.binder = Binder.get(environment);
 		this.sslBundles = sslBundles;
+		this.discovery = discovery;
 		if (this.binder.bind("rpc.client." + DEFAULT_GROUP, Bindable.of(GroupProperties.class)).isBound()) {
 			throw new IllegalStateException("rpc.client." + DEFAULT_GROUP + ".* is set, but the '" + DEFAULT_GROUP
 					+ "' group of RPC clients is configured by rpc.client.* itself: move those properties there");
@@ -100,6 +113,28 @@ public final class RpcClientGroups implements AutoCloseable {
 			groupBuilder.address((own.host() != null) ? own.host() : groupBuilder.host(),
 					(own.port() != null) ? own.port() : groupBuilder.port());
 		}
+		if (own.serviceId() != null) {
+			groupBuilder.addresses(discoveryName(own.serviceId()),
+					resolverFor(this.discovery, prefix + ".service-id", own.serviceId()));
+		}
+		if (own.resolveInterval() != null) {
+			groupBuilder.resolveInterval(own.resolveInterval());
+		}
+		if (own.balancer() != null) {
+			groupBuilder.balancer(own.balancer());
+		}
+		if (own.retry() != null) {
+			groupBuilder.retry(own.retry());
+		}
+		if (own.reconnect() != null) {
+			groupBuilder.reconnect(own.reconnect());
+		}
+		if (own.keepAlive() != null) {
+			groupBuilder.keepAlive(own.keepAlive());
+		}
+		if (own.maxConsecutiveTimeouts() != null) {
+			groupBuilder.maxConsecutiveTimeouts(own.maxConsecutiveTimeouts());
+		}
 		if (own.connectTimeout() != null) {
 			groupBuilder.connectTimeout(own.connectTimeout());
 		}
@@ -122,11 +157,35 @@ public final class RpcClientGroups implements AutoCloseable {
 		return groupBuilder.build();
 	}
 
-	/** What a group may set over {@code rpc.client.*}; unset is inherited. */
-	record GroupProperties(String host, Integer port, Duration connectTimeout, Duration timeout, DataSize maxMessageSize,
-			Integer maxPendingCalls, RpcProtocol protocol, RpcClientProperties.Ssl ssl) {
+	/** What the messages of a template calling a service by id call it. */
+	public static String discoveryName(String serviceId) {
+		return "discovery:" + serviceId;
+	}
 
-		static final GroupProperties NONE = new GroupProperties(null, null, null, null, null, null, null, null);
+	/**
+	 * The addresses of {@code serviceId}, by the application's discovery.
+	 * @throws IllegalStateException naming {@code property} when there is none
+	 */
+	public static RpcAddressResolver resolverFor(RpcServiceDiscovery discovery, String property, String serviceId) {
+		if (discovery == null) {
+			throw new IllegalStateException(property + " is " + serviceId + ", but the application has no RpcServiceDiscovery"
+					+ " bean to find its instances: add Spring Cloud (a DiscoveryClient) or declare one, or set a host instead");
+		}
+		return discovery.resolver(serviceId);
+	}
+
+	/**
+	 * What a group may set over {@code rpc.client.*}; unset is inherited. A nested block
+	 * ({@code retry}, {@code reconnect}, {@code keep-alive}) set in a group replaces the whole block.
+	 */
+	record GroupProperties(String host, Integer port, Duration connectTimeout, Duration timeout, DataSize maxMessageSize,
+			Integer maxPendingCalls, RpcProtocol protocol, RpcClientProperties.Ssl ssl, String serviceId,
+			Duration resolveInterval, RpcBalancer balancer, RpcClientProperties.Retry retry,
+			RpcClientProperties.Reconnect reconnect, RpcClientProperties.KeepAlive keepAlive,
+			Integer maxConsecutiveTimeouts) {
+
+		static final GroupProperties NONE = new GroupProperties(null, null, null, null, null, null, null, null, null, null,
+				null, null, null, null, null);
 
 	}
 

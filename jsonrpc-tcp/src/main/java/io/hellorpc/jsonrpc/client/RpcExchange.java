@@ -35,4 +35,11 @@ public @interface RpcExchange {
 	 */
 	boolean notification() default false;
 
+	/**
+	 * The method is safe to run twice (it reads, or sets rather than adds): a call whose
+	 * connection dies before the reply is sent again to another server, within its deadline,
+	 * {@code rpc.client.retry.max-attempts} and the retry budget. Without it, such a call fails.
+	 */
+	boolean idempotent() default false;
+
 }

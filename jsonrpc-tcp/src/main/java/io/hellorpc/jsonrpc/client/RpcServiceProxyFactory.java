@@ -5,7 +5,9 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -46,12 +48,20 @@ public final class RpcServiceProxyFactory {
 	public <S> S createClient(Class<S> serviceType) {
 		Assert.isTrue(serviceType.isInterface(), () -> serviceType.getName() + " is not an interface");
 		Map<Method, Exchange> exchanges = new ConcurrentHashMap<>();
+		Set<String> idempotent = new HashSet<>();
 		for (Method method : serviceType.getMethods()) {
 			if (!method.isDefault() && !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
-				exchanges.put(method, Exchange.of(serviceType, method, this.template.protocol()));
+				Exchange exchange = Exchange.of(serviceType, method, this.template.protocol());
+				exchanges.put(method, exchange);
+				if (MergedAnnotations.from(method).get(RpcExchange.class).getValue("idempotent", Boolean.class).orElse(false)) {
+					idempotent.add(exchange.wireName());
+				}
 			}
 		}
-		InvocationHandler handler = new ExchangeInvocationHandler(serviceType, this.template, exchanges);
+		// A test double has no retries: idempotent methods mean something to a real template only.
+		RpcOperations calling = (!idempotent.isEmpty() && this.template instanceof RpcTemplate rpcTemplate)
+				? rpcTemplate.withIdempotentMethods(idempotent) : this.template;
+		InvocationHandler handler = new ExchangeInvocationHandler(serviceType, calling, exchanges);
 		return serviceType.cast(Proxy.newProxyInstance(serviceType.getClassLoader(), new Class<?>[] { serviceType }, handler));
 	}
 

@@ -1,11 +1,12 @@
 package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
@@ -17,9 +18,17 @@ import tools.jackson.databind.JavaType;
 import org.springframework.core.ParameterizedTypeReference;
 
 /**
- * Calls JSON-RPC methods ({@code Service.Method}) on one server, over one shared connection, as
+ * Calls JSON-RPC methods ({@code Service.Method}) on a server, over one shared connection, as
  * Go's {@code rpc.Client} does, but every call has a deadline, counted from the moment the call is
  * made: connecting, waiting for the connection, writing and the reply all count against it.
+ * <p>
+ * When the servers' name resolves to several addresses (replicas), it keeps a connection to each
+ * and balances its calls over them ({@link RpcBalancer}); the name is resolved again every
+ * {@code resolveInterval}. A call never written fails not because one server is down: it goes to
+ * another; a server whose connection fails is reconnected in the background, with backoff. A
+ * call written and then lost with its connection is sent again only if its method is idempotent
+ * (within its deadline, {@code maxAttempts} and the retry budget), or if the server said it never
+ * ran it. With no server reachable, a call fails at its deadline, naming each address and why.
  * Failures are unchecked and typed: {@link RpcRemoteException} (the server's error text),
  * {@link RpcTimeoutException}, {@link RpcConnectionException}.
  * <p>
@@ -32,7 +41,7 @@ import org.springframework.core.ParameterizedTypeReference;
  */
 public class RpcTemplate implements RpcOperations, AutoCloseable {
 
-	private final RpcConnector connector;
+	private final CallRouter router;
 
 	private final PendingCalls calls;
 
@@ -53,12 +62,14 @@ public class RpcTemplate implements RpcOperations, AutoCloseable {
 	/** The executor to shut down on close, when the template made it. */
 	private final ExecutorService ownExecutor;
 
-	private final AtomicLong ids = new AtomicLong();
+	/** The methods whose calls may be sent again after their connection died: the builder's, and a proxy's. */
+	private final Set<String> idempotentMethods;
 
-	RpcTemplate(RpcConnector connector, PendingCalls calls, JsonRpcCodec codec, CallObservations observations,
-			Duration timeout, RpcProtocol protocol, Executor executor, ExecutorService ownExecutor) {
-		this.connector = connector;
-		this.calls = calls;
+	RpcTemplate(CallRouter router, JsonRpcCodec codec, CallObservations observations, Duration timeout,
+			RpcProtocol protocol, Executor executor, ExecutorService ownExecutor, Set<String> idempotentMethods) {
+		this.router = router;
+		this.calls = router.calls();
+		this.idempotentMethods = idempotentMethods;
 		this.codec = codec;
 		this.requests = new RequestEncoder(codec, protocol);
 		this.replies = new ReplyReader(codec);
@@ -120,7 +131,7 @@ public class RpcTemplate implements RpcOperations, AutoCloseable {
 		requireJsonRpc2("notifications");
 		checkNotOnIoThread();
 		PendingCall call = PendingCall.blocking(nextId(), method, this.requests.notification(method, params), true,
-				deadline(timeout), timeout.toMillis(), address());
+				false, deadline(timeout), timeout.toMillis(), address());
 		dispatch(call, List.of(call));
 		call.await(this.calls);
 	}
@@ -138,7 +149,25 @@ public class RpcTemplate implements RpcOperations, AutoCloseable {
 
 	@Override
 	public String address() {
-		return this.connector.address();
+		return this.router.name();
+	}
+
+	/**
+	 * This template, its calls of {@code methods} also deemed idempotent (an {@code @RpcExchange}
+	 * client's, marked so): same connections and pending calls; closing it closes this one.
+	 */
+	RpcTemplate withIdempotentMethods(Set<String> methods) {
+		if (this.idempotentMethods.containsAll(methods)) {
+			return this;
+		}
+		Set<String> all = new HashSet<>(this.idempotentMethods);
+		all.addAll(methods);
+		return new RpcTemplate(this.router, this.codec, this.observations, this.timeout, this.protocol, this.executor,
+				this.ownExecutor, Set.copyOf(all));
+	}
+
+	private boolean idempotent(String method) {
+		return !this.idempotentMethods.isEmpty() && this.idempotentMethods.contains(method);
 	}
 
 	/** Calls made and not yet settled (for tests: a settled call leaves nothing behind). */
@@ -152,8 +181,8 @@ public class RpcTemplate implements RpcOperations, AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		this.calls.close(this.connector::closedFailure);
-		this.connector.close();
+		this.calls.close(this.router::closedFailure);
+		this.router.close();
 		if (this.ownExecutor != null) {
 			this.ownExecutor.shutdown();
 		}
@@ -179,7 +208,7 @@ public class RpcTemplate implements RpcOperations, AutoCloseable {
 		try {
 			long id = nextId();
 			PendingCall call = PendingCall.blocking(id, method, this.requests.call(id, method, params, observation), false,
-					deadline(timeout), timeout.toMillis(), address());
+					idempotent(method), deadline(timeout), timeout.toMillis(), address());
 			dispatch(call, List.of(call));
 			T result = this.replies.result(method, call.await(this.calls), resultType);
 			observation.stop();
@@ -198,7 +227,7 @@ public class RpcTemplate implements RpcOperations, AutoCloseable {
 		try {
 			long id = nextId();
 			PendingCall call = PendingCall.async(id, method, this.requests.call(id, method, params, observation), false,
-					deadline(timeout), timeout.toMillis(), address(), this.executor, reply);
+					idempotent(method), deadline(timeout), timeout.toMillis(), address(), this.executor, reply);
 			dispatch(call, List.of(call));
 		}
 		catch (RpcException ex) {
@@ -223,11 +252,11 @@ public class RpcTemplate implements RpcOperations, AutoCloseable {
 				throw ex;
 			}
 		}
-		this.connector.send(message, carried);
+		this.router.send(message);
 	}
 
 	long nextId() {
-		return this.ids.getAndIncrement();
+		return this.calls.nextId();
 	}
 
 	JsonRpcCodec codec() {

@@ -1,6 +1,8 @@
 package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,6 +15,7 @@ import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -49,6 +52,36 @@ public final class RpcTemplateBuilder {
 
 	private int maxPendingCalls = 10_000;
 
+	/** What messages call the servers; {@code host:port} unless {@link #addresses} named them. */
+	private String name;
+
+	/** {@code null}: every address of {@code host}. */
+	private RpcAddressResolver resolver;
+
+	private Duration resolveInterval = Duration.ofSeconds(30);
+
+	private RpcBalancer balancer = RpcBalancer.LEAST_PENDING;
+
+	private Set<String> idempotentMethods = Set.of();
+
+	private int maxAttempts = 3;
+
+	private int retryMaxTokens = 100;
+
+	private double retryTokenRatio = 0.1;
+
+	private Duration initialBackoff = Duration.ofMillis(100);
+
+	private Duration maxBackoff = Duration.ofSeconds(5);
+
+	private Duration keepAliveIdle = Duration.ofSeconds(5);
+
+	private Duration keepAliveInterval = Duration.ofSeconds(1);
+
+	private int keepAliveCount = 3;
+
+	private int maxConsecutiveTimeouts = 3;
+
 	/** A builder with {@code rpc.client.*}'s defaults: localhost:1337, 2 s to connect, 10 s a call, plain TCP. */
 	public RpcTemplateBuilder() {
 		this.codec = new JsonRpcCodec(GoJson.mapper());
@@ -68,6 +101,20 @@ public final class RpcTemplateBuilder {
 		this.sslBundle = from.sslBundle;
 		this.serverName = from.serverName;
 		this.maxPendingCalls = from.maxPendingCalls;
+		this.name = from.name;
+		this.resolver = from.resolver;
+		this.resolveInterval = from.resolveInterval;
+		this.balancer = from.balancer;
+		this.idempotentMethods = from.idempotentMethods;
+		this.maxAttempts = from.maxAttempts;
+		this.retryMaxTokens = from.retryMaxTokens;
+		this.retryTokenRatio = from.retryTokenRatio;
+		this.initialBackoff = from.initialBackoff;
+		this.maxBackoff = from.maxBackoff;
+		this.keepAliveIdle = from.keepAliveIdle;
+		this.keepAliveInterval = from.keepAliveInterval;
+		this.keepAliveCount = from.keepAliveCount;
+		this.maxConsecutiveTimeouts = from.maxConsecutiveTimeouts;
 	}
 
 	/** An independent copy of this builder, to change without changing this one. */
@@ -83,8 +130,9 @@ public final class RpcTemplateBuilder {
 	}
 
 	/**
-	 * Takes the settings of {@code rpc.client.*} but its SSL bundle, which is a name: the
-	 * auto-configured builder resolves it and sets it with {@link #ssl(SslBundle, String)}.
+	 * Takes the settings of {@code rpc.client.*} but its SSL bundle and service id, which are
+	 * names: the auto-configured builder resolves them and sets them with
+	 * {@link #ssl(SslBundle, String)} and {@link #addresses}.
 	 */
 	public RpcTemplateBuilder properties(RpcClientProperties properties) {
 		address(properties.host(), properties.port());
@@ -92,7 +140,27 @@ public final class RpcTemplateBuilder {
 		this.timeout = properties.timeout();
 		this.maxMessageSize = properties.maxMessageSize();
 		this.protocol = properties.protocol();
+		resolveInterval(properties.resolveInterval());
+		balancer(properties.balancer());
+		retry(properties.retry());
+		reconnect(properties.reconnect());
+		keepAlive(properties.keepAlive());
+		maxConsecutiveTimeouts(properties.maxConsecutiveTimeouts());
 		return maxPendingCalls(properties.maxPendingCalls());
+	}
+
+	RpcTemplateBuilder retry(RpcClientProperties.Retry retry) {
+		idempotentMethods(retry.idempotentMethods());
+		maxAttempts(retry.maxAttempts());
+		return retryBudget(retry.budget().maxTokens(), retry.budget().tokenRatio());
+	}
+
+	RpcTemplateBuilder reconnect(RpcClientProperties.Reconnect reconnect) {
+		return reconnectBackoff(reconnect.initialBackoff(), reconnect.maxBackoff());
+	}
+
+	RpcTemplateBuilder keepAlive(RpcClientProperties.KeepAlive keepAlive) {
+		return keepAlive(keepAlive.idle(), keepAlive.interval(), keepAlive.count());
 	}
 
 	/**
@@ -104,10 +172,115 @@ public final class RpcTemplateBuilder {
 		return this;
 	}
 
+	/**
+	 * The servers: every address {@code host} resolves to (a Kubernetes headless Service or a
+	 * scaled Docker Compose service names several), each on {@code port}.
+	 */
 	public RpcTemplateBuilder address(String host, int port) {
 		this.host = host;
 		this.port = port;
+		this.name = null;
+		this.resolver = null;
 		return this;
+	}
+
+	/**
+	 * The servers, as {@code resolver} finds them (asked again every {@link #resolveInterval});
+	 * {@code name} is what errors and {@link RpcTemplate#address()} call them.
+	 */
+	public RpcTemplateBuilder addresses(String name, RpcAddressResolver resolver) {
+		if (name == null || name.isBlank() || resolver == null) {
+			throw new IllegalArgumentException("addresses need a name and a resolver");
+		}
+		this.name = name;
+		this.resolver = resolver;
+		return this;
+	}
+
+	/** How often the servers' addresses are resolved again (also after a connection fails). */
+	public RpcTemplateBuilder resolveInterval(Duration resolveInterval) {
+		this.resolveInterval = positive("resolveInterval", resolveInterval);
+		return this;
+	}
+
+	/** How calls are spread over the servers; {@link RpcBalancer#LEAST_PENDING} by default. */
+	public RpcTemplateBuilder balancer(RpcBalancer balancer) {
+		this.balancer = balancer;
+		return this;
+	}
+
+	/**
+	 * The methods (wire names, {@code Service.Method}) safe to run twice: a call of one whose
+	 * connection dies before the reply is sent again to another server, within its deadline,
+	 * {@link #maxAttempts} and the {@link #retryBudget}. None by default.
+	 */
+	public RpcTemplateBuilder idempotentMethods(Collection<String> methods) {
+		this.idempotentMethods = Set.copyOf(methods);
+		return this;
+	}
+
+	/** The most times one call is sent, the first included (3 by default). */
+	public RpcTemplateBuilder maxAttempts(int maxAttempts) {
+		if (maxAttempts < 1) {
+			throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
+		}
+		this.maxAttempts = maxAttempts;
+		return this;
+	}
+
+	/**
+	 * gRPC's retry throttling: every call failing for its connection takes a token, every reply
+	 * gives back {@code tokenRatio}; calls are retried only while more than half of
+	 * {@code maxTokens} are left (100 and 0.1 by default).
+	 */
+	public RpcTemplateBuilder retryBudget(int maxTokens, double tokenRatio) {
+		if (maxTokens < 1 || !(tokenRatio > 0)) {
+			throw new IllegalArgumentException("a retry budget needs maxTokens >= 1 and tokenRatio > 0");
+		}
+		this.retryMaxTokens = maxTokens;
+		this.retryTokenRatio = tokenRatio;
+		return this;
+	}
+
+	/**
+	 * How a server whose connection failed is tried again, in the background: after
+	 * {@code initial}, doubled with 20 % jitter after each failed attempt, up to {@code max}.
+	 */
+	public RpcTemplateBuilder reconnectBackoff(Duration initial, Duration max) {
+		this.initialBackoff = positive("initial backoff", initial);
+		this.maxBackoff = positive("max backoff", max);
+		return this;
+	}
+
+	/** TCP keepalive timers, where the OS lets them be set (Linux does): a silent server is dropped after idle + interval x count. */
+	public RpcTemplateBuilder keepAlive(Duration idle, Duration interval, int count) {
+		this.keepAliveIdle = positive("keep-alive idle", idle);
+		this.keepAliveInterval = positive("keep-alive interval", interval);
+		if (count < 1) {
+			throw new IllegalArgumentException("keep-alive count must be at least 1, not " + count);
+		}
+		this.keepAliveCount = count;
+		return this;
+	}
+
+	/**
+	 * Deadline expiries in a row on one connection, with no reply in between, after which it takes
+	 * no new calls: its server went silent. Its calls fail at their deadlines (idempotent ones are
+	 * sent elsewhere at once); the server is connected to again in the background.
+	 */
+	public RpcTemplateBuilder maxConsecutiveTimeouts(int maxConsecutiveTimeouts) {
+		if (maxConsecutiveTimeouts < 1) {
+			throw new IllegalArgumentException("maxConsecutiveTimeouts must be at least 1, not " + maxConsecutiveTimeouts);
+		}
+		this.maxConsecutiveTimeouts = maxConsecutiveTimeouts;
+		return this;
+	}
+
+	private static Duration positive(String what, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(what + " must be positive, not " + value);
+		}
+		return value;
 	}
 
 	/** How long opening a connection may take, its TLS handshake included. */
@@ -204,14 +377,27 @@ public final class RpcTemplateBuilder {
 	/** A new template; it connects on its first call. Close it (or let the context do so) when done. */
 	public RpcTemplate build() {
 		ClientTls tls = (this.sslBundle != null) ? new ClientTls(this.sslBundle, this.serverName) : null;
-		String address = this.host + ":" + this.port;
-		PendingCalls calls = new PendingCalls(this.maxPendingCalls, address);
-		RpcConnector connector = new RpcConnector(this.host, this.port, this.connectTimeout,
-				(int) this.maxMessageSize.toBytes(), this.maxPendingCalls, this.codec, calls,
-				(this.resources != null) ? this.resources : RpcClientResources.shared(), tls);
+		String name = (this.name != null) ? this.name : this.host + ":" + this.port;
+		RpcAddressResolver resolver = (this.resolver != null) ? this.resolver : RpcAddressResolver.dns(this.host, this.port);
+		RpcClientResources resources = (this.resources != null) ? this.resources : RpcClientResources.shared();
+		RetryPolicy retry = new RetryPolicy(this.idempotentMethods, this.maxAttempts, this.retryMaxTokens,
+				this.retryTokenRatio);
+		CallRouter router = new CallRouter(name, resolver, this.resolveInterval, this.balancer, this.maxPendingCalls,
+				retry, ClientSockets.bootstrap(this.connectTimeout, this.keepAliveIdle, this.keepAliveInterval,
+						this.keepAliveCount),
+				resources.eventLoops(), backOff(), this.codec, (int) this.maxMessageSize.toBytes(),
+				this.maxConsecutiveTimeouts, tls, this.connectTimeout.toMillis());
 		ExecutorService own = (this.executor != null) ? null : defaultExecutor();
-		return new RpcTemplate(connector, calls, this.codec, new CallObservations(this.observations, this.protocol),
-				this.timeout, this.protocol, (own != null) ? own : this.executor, own);
+		return new RpcTemplate(router, this.codec, new CallObservations(this.observations, this.protocol), this.timeout,
+				this.protocol, (own != null) ? own : this.executor, own, this.idempotentMethods);
+	}
+
+	/** Doubling from the initial backoff up to the max, each wait 20 % longer or shorter at random. */
+	private ExponentialBackOff backOff() {
+		ExponentialBackOff backOff = new ExponentialBackOff(this.initialBackoff.toMillis(), 2.0);
+		backOff.setMaxInterval(Math.max(this.initialBackoff.toMillis(), this.maxBackoff.toMillis()));
+		backOff.setJitter(this.initialBackoff.toMillis() / 5);
+		return backOff;
 	}
 
 	/** Virtual threads where the JDK has them (21+; looked up, since this is compiled for 17), else daemon threads. */

@@ -65,7 +65,7 @@ final class TemplateBatch implements RpcBatch {
 			long id = this.template.nextId();
 			CompletableFuture<RpcResponse> reply = this.replies.get(i);
 			ids.add((reply != null) ? RpcId.of(id) : null);
-			carried.add(PendingCall.async(id, this.methods.get(i), new byte[0], reply == null, deadline, timeout.toMillis(),
+			carried.add(PendingCall.async(id, this.methods.get(i), new byte[0], reply == null, false, deadline, timeout.toMillis(),
 					this.template.address(), this.template.executor(), (reply != null) ? reply : new CompletableFuture<>()));
 		}
 		try {

@@ -1,9 +1,11 @@
 package io.hellorpc.jsonrpc.client;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -11,6 +13,7 @@ import io.hellorpc.jsonrpc.protocol.GoJson;
 import io.hellorpc.jsonrpc.protocol.JsonFrameDecoder;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.MalformedMessageException;
+import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcId;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.hellorpc.jsonrpc.protocol.RpcResponse;
@@ -20,6 +23,7 @@ import io.hellorpc.jsonrpc.support.WireModel.Frame;
 import io.hellorpc.jsonrpc.support.WireModel.Frames;
 import io.hellorpc.jsonrpc.support.WireModel.Stop;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -30,6 +34,8 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JavaType;
+
+import org.springframework.util.backoff.ExponentialBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,6 +88,12 @@ final class ClientReplyHarness {
 		/** An error for no call ({@code "id":null}) before its reply: failed with the server's text. */
 		REFUSED,
 
+		/**
+		 * Refused unrun ({@code rpc: call not started: …}): never the caller's outcome, the call is
+		 * sent again, and with nowhere else to go here (the harness's router opens nothing) it fails so.
+		 */
+		NOT_RUN,
+
 		/** No reply: waits until the connection closes. */
 		WAITING,
 
@@ -107,17 +119,25 @@ final class ClientReplyHarness {
 
 	/** Sends the input, then closes the connection; returns how each call ended (for the tests). */
 	List<Object> check(byte[] input) {
-		PendingCalls calls = new PendingCalls(CALLS, "fuzz:1");
-		RpcClientConnection connection = new RpcClientConnection(codec, "fuzz:1", calls, CALLS);
 		TrackingAllocator allocator = new TrackingAllocator();
 		EmbeddedChannel channel = new EmbeddedChannel();
 		channel.config().setAllocator(allocator);
+		// A router of one server that opens nothing (closed): the embedded channel is its connection.
+		CallRouter router = new CallRouter("fuzz:1", List::of, Duration.ofMinutes(1), RpcBalancer.LEAST_PENDING, CALLS,
+				new RetryPolicy(Set.of(), 3, 100, 0.1), new Bootstrap().group(channel.eventLoop()), channel.eventLoop(),
+				new ExponentialBackOff(), codec, MAX_MESSAGE, 3, null, 1000);
+		router.close();
+		PendingCalls calls = router.calls();
+		Replica replica = new Replica(InetSocketAddress.createUnresolved("fuzz", 1), router,
+				new Bootstrap().group(channel.eventLoop()), new ExponentialBackOff());
+		RpcClientConnection connection = router.newConnection(replica);
 		channel.pipeline().addLast(new JsonFrameDecoder(MAX_MESSAGE)).addLast(this.between).addLast(connection);
+		connection.ready();
 		List<CompletableFuture<Reply>> results = new ArrayList<>();
 		for (int id = 0; id < CALLS; id++) {
 			String method = "Handler.Execute";
 			CompletableFuture<RpcResponse> reply = new CompletableFuture<>();
-			PendingCall call = PendingCall.async(id, method, codec.encodeRequest(RpcId.of(id), method, "x"), false,
+			PendingCall call = PendingCall.async(id, method, codec.encodeRequest(RpcId.of(id), method, "x"), false, false,
 					System.nanoTime() + Duration.ofMinutes(1).toNanos(), 60_000, "fuzz:1", Runnable::run, reply);
 			calls.add(call);
 			connection.send(call);
@@ -156,6 +176,9 @@ final class ClientReplyHarness {
 				case REFUSED -> assertThat(failure(result)).as(call + " failed by an error for no call")
 					.isExactlyInstanceOf(RpcConnectionException.class)
 					.hasMessageStartingWith("the server at fuzz:1 answered: ");
+				case NOT_RUN -> assertThat(failure(result)).as(call + " refused unrun: sent again, nowhere to go")
+					.isExactlyInstanceOf(RpcConnectionException.class)
+					.hasMessage("RpcTemplate for fuzz:1 is closed");
 				case WAITING -> assertThat(result).as(call + " still waiting for its reply").isNotDone();
 				case ANY -> {
 				}
@@ -212,6 +235,9 @@ final class ClientReplyHarness {
 			// In the order the client reads them: a reply settles its call if it still waits; an error
 			// for no call fails every call still waiting.
 			for (Map.Entry<String, Due> reply : replies) {
+				if ("null".equals(reply.getKey()) && reply.getValue() == Due.NOT_RUN) {
+					continue; // a refusal of no call: nothing to send again, nothing failed
+				}
 				if ("null".equals(reply.getKey()) && reply.getValue() == Due.REMOTE_ERROR) {
 					settleWaiting(due, Due.REFUSED);
 				}
@@ -264,6 +290,7 @@ final class ClientReplyHarness {
 	private static void reply(JsonParser parser, String text, List<Map.Entry<String, Due>> replies) {
 		String id = "null";
 		boolean error = false;
+		boolean notRun = false;
 		String key;
 		while ((key = parser.nextName()) != null) {
 			JsonToken value = parser.nextToken();
@@ -273,6 +300,7 @@ final class ClientReplyHarness {
 			else if ("error".equalsIgnoreCase(key)) {
 				if (value == JsonToken.VALUE_STRING || value == JsonToken.START_OBJECT) {
 					error = true;
+					notRun = value == JsonToken.VALUE_STRING && parser.getString().startsWith(RpcErrors.NOT_STARTED_PREFIX);
 				}
 				else if (value != JsonToken.VALUE_NULL) {
 					throw new IllegalArgumentException("an error that is no string");
@@ -283,7 +311,7 @@ final class ClientReplyHarness {
 				parser.skipChildren();
 			}
 		}
-		replies.add(Map.entry(id, error ? Due.REMOTE_ERROR : Due.RESULT));
+		replies.add(Map.entry(id, notRun ? Due.NOT_RUN : error ? Due.REMOTE_ERROR : Due.RESULT));
 	}
 
 	private static Throwable failure(CompletableFuture<?> future) {

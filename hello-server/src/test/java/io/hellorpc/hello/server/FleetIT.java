@@ -88,15 +88,21 @@ class FleetIT {
 	@Test
 	void sixtyFourCallersThroughOneTemplateSpreadOverThreeReplicasEachServingAtLeastAFifth() throws Exception {
 		try (Fleet fleet = Fleet.start(null); RpcTemplate rpc = fleet.template(List.of())) {
-			Map<String, Long> before = fleet.counts();
+			Map<String, Long> served;
 			try (Load load = new Load(rpc)) {
-				await().atMost(Duration.ofMinutes(3)).until(() -> load.ok.get() >= 3000 || load.ended());
+				// Counted once every replica is warm: least-pending rightly gives a server still compiling fewer calls.
+				Map<String, Long> start = fleet.counts();
+				await().atMost(Duration.ofMinutes(3))
+					.until(() -> minus(fleet.counts(), start).values().stream().allMatch((count) -> count > 2000) || load.ended());
+				Map<String, Long> before = fleet.counts();
+				long okBefore = load.ok.get();
+				await().atMost(Duration.ofMinutes(3)).until(() -> load.ok.get() >= okBefore + 20_000 || load.ended());
+				served = minus(fleet.counts(), before);
 			}
-			Map<String, Long> served = minus(fleet.counts(), before);
 			long total = served.values().stream().mapToLong(Long::longValue).sum();
 			System.out.printf("fleet: %d callers, one template, three replicas: served %s (%d in all)%n", CALLERS,
 					served, total);
-			assertThat(total).isGreaterThanOrEqualTo(3000);
+			assertThat(total).isGreaterThanOrEqualTo(20_000);
 			served.forEach((host, count) -> assertThat(count * 5).as("calls %s served, of %d", host, total)
 				.isGreaterThanOrEqualTo(total));
 		}

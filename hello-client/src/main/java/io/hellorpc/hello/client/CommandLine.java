@@ -22,10 +22,14 @@ final class CommandLine {
 	static final int EX_CONFIG = 78;
 
 	static final String USAGE = """
-			Usage: java -jar hello-client.jar [--name=NAME] [--host=HOST] [--port=PORT] [--timeout=DURATION] [--debug]
+			Usage: java -jar hello-client.jar [--name=NAME] [--count=N] [--concurrency=K] [--host=HOST] [--port=PORT]
+			                                  [--timeout=DURATION] [--debug]
 			Calls Handler.Execute on a hello-rpc (or Go net/rpc/jsonrpc) server and prints the reply.
 
 			  --name=NAME         the name to greet (the server rejects an empty one)
+			  --count=N           make N calls (default 1); with N > 1 the first reply is printed,
+			                      then a summary line: "N calls: OK ok, F failed"
+			  --concurrency=K     K callers at once share the N calls (default 1: one after the other)
 			  --host=HOST         server host (default localhost; environment RPC_CLIENT_HOST)
 			  --port=PORT         server JSON-RPC port (default 1337; environment RPC_CLIENT_PORT)
 			  --timeout=DURATION  how long to wait for the reply: 500ms, 5s, ... (default 10s)
@@ -36,12 +40,20 @@ final class CommandLine {
 
 			Exit status: 0 answered, 1 the server answered with an error, 2 server unreachable,
 			3 no reply in time, 64 bad usage, 78 bad configuration (a property, an SSL bundle).
+			With --count, any failed call makes the exit status that of the first failure, whose
+			message is printed on stderr.
 			""";
 
 	private static final Map<String, String> SHORT_NAMES = Map.of("host", "rpc.client.host", "port",
 			"rpc.client.port", "timeout", "rpc.client.timeout");
 
-	private static final Set<String> OWN_OPTIONS = Set.of("name", "debug");
+	private static final Set<String> OWN_OPTIONS = Set.of("name", "debug", "count", "concurrency");
+
+	/** The most calls {@code --count} may ask for: a demo's load, not a benchmark's. */
+	static final int MAX_COUNT = 1_000_000;
+
+	/** The most callers {@code --concurrency} may start: the template's default {@code rpc.client.max-pending-calls}. */
+	static final int MAX_CONCURRENCY = 10_000;
 
 	private final String[] springArgs;
 
@@ -97,11 +109,18 @@ final class CommandLine {
 			return "unknown option '--" + option + "'";
 		}
 		String value = values.isEmpty() ? null : values.get(values.size() - 1);
-		if (SHORT_NAMES.containsKey(option) && (value == null || value.isEmpty())) {
+		boolean needsValue = SHORT_NAMES.containsKey(option) || option.equals("count") || option.equals("concurrency");
+		if (needsValue && (value == null || value.isEmpty())) {
 			return "--" + option + " needs a value";
 		}
 		if (option.equals("port") && !isPort(value)) {
 			return "--port must be a number from 1 to 65535, not '" + value + "'";
+		}
+		if (option.equals("count") && !isIntegerWithin(value, MAX_COUNT)) {
+			return "--count must be a number from 1 to " + MAX_COUNT + ", not '" + value + "'";
+		}
+		if (option.equals("concurrency") && !isIntegerWithin(value, MAX_CONCURRENCY)) {
+			return "--concurrency must be a number from 1 to " + MAX_CONCURRENCY + ", not '" + value + "'";
 		}
 		if (option.equals("timeout") && !isDuration(value)) {
 			return "--timeout must be a duration such as 500ms or 5s, not '" + value + "'";
@@ -110,9 +129,13 @@ final class CommandLine {
 	}
 
 	private static boolean isPort(String value) {
+		return isIntegerWithin(value, 65535);
+	}
+
+	private static boolean isIntegerWithin(String value, int max) {
 		try {
-			int port = Integer.parseInt(value);
-			return port >= 1 && port <= 65535;
+			int number = Integer.parseInt(value);
+			return number >= 1 && number <= max;
 		}
 		catch (NumberFormatException ex) {
 			return false;

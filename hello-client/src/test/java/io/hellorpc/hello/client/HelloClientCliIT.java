@@ -3,10 +3,17 @@ package io.hellorpc.hello.client;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.hellorpc.jsonrpc.support.Jdks;
@@ -22,6 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code hello-client.jar} run as a real process against {@code hello-server.jar} run as a real process. */
 class HelloClientCliIT {
@@ -69,15 +77,18 @@ class HelloClientCliIT {
 	@Test
 	void anUnreachableServerIsOneLineAndExitTwo() {
 		try (RefusingPort closed = new RefusingPort()) {
-			assertThat(client("--name=ciro", "--host=127.0.0.1", "--port=" + closed.port())).isEqualTo(
-					new ProcessResult(2, "", "cannot reach 127.0.0.1:" + closed.port() + ": Connection refused\n"));
+			// The server is tried again (with backoff) until the call's deadline, which then names why it failed.
+			int port = closed.port();
+			assertThat(client("--name=ciro", "--host=127.0.0.1", "--port=" + port, "--timeout=1s")).isEqualTo(
+					new ProcessResult(2, "", "cannot reach 127.0.0.1:" + port + " within 1000 ms: 127.0.0.1:" + port
+							+ " (Connection refused)\n"));
 		}
 	}
 
 	@Test
 	void debugAddsTheStackTrace() {
 		try (RefusingPort closed = new RefusingPort()) {
-			ProcessResult result = client("--name=ciro", "--host=127.0.0.1", "--port=" + closed.port(), "--debug");
+			ProcessResult result = client("--name=ciro", "--host=127.0.0.1", "--port=" + closed.port(), "--timeout=1s", "--debug");
 			assertThat(result.exitCode()).isEqualTo(2);
 			assertThat(result.stderr()).startsWith("cannot reach 127.0.0.1:").contains("RpcConnectionException", "\tat ");
 		}
@@ -115,6 +126,60 @@ class HelloClientCliIT {
 		ProcessResult result = client(Jdks.defaultLauncher(),
 				Map.of("RPC_CLIENT_HOST", "127.0.0.1", "RPC_CLIENT_PORT", String.valueOf(port)), "--name=env");
 		assertThat(result).isEqualTo(new ProcessResult(0, "Hello env\n", ""));
+	}
+
+	@Test
+	void countMakesThatManyCallsPrintingTheFirstReplyAndASummary() throws Exception {
+		double before = executeCalls();
+		assertThat(client("--name=ciro", "--port=" + port, "--count=50", "--concurrency=4"))
+			.isEqualTo(new ProcessResult(0, "Hello ciro\n50 calls: 50 ok, 0 failed\n", ""));
+		// The server ran exactly fifty more: the count is calls made, not a loop that printed.
+		assertThat(executeCalls() - before).isEqualTo(50);
+	}
+
+	@Test
+	void countOfOnePrintsExactlyTheReplyAsWithoutIt() {
+		assertThat(client("--name=ciro", "--port=" + port, "--count=1", "--concurrency=8"))
+			.isEqualTo(new ProcessResult(0, "Hello ciro\n", ""));
+	}
+
+	@Test
+	void countWithFailingCallsExitsWithTheFirstFailuresCodeAndPrintsItOnStderr() {
+		assertThat(client("--name=", "--port=" + port, "--count=3"))
+			.isEqualTo(new ProcessResult(1, "3 calls: 0 ok, 3 failed\n", "A name must be specified\n"));
+		try (RefusingPort closed = new RefusingPort()) {
+			ProcessResult result = client("--name=ciro", "--host=127.0.0.1", "--port=" + closed.port(), "--count=2",
+					"--timeout=500ms");
+			assertThat(result.exitCode()).isEqualTo(2);
+			assertThat(result.stdout()).isEqualTo("2 calls: 0 ok, 2 failed\n");
+			assertThat(result.stderr()).startsWith("cannot reach 127.0.0.1:" + closed.port()).hasLineCount(1);
+		}
+	}
+
+	@Test
+	void aCountThatIsNotAPositiveNumberIsAUsageError() {
+		assertThat(client("--count=0")).isEqualTo(new ProcessResult(64, "",
+				"hello-client: --count must be a number from 1 to 1000000, not '0'\n" + CommandLine.USAGE));
+		assertThat(client("--concurrency=many")).isEqualTo(new ProcessResult(64, "",
+				"hello-client: --concurrency must be a number from 1 to 10000, not 'many'\n" + CommandLine.USAGE));
+		assertThat(client("--count")).isEqualTo(
+				new ProcessResult(64, "", "hello-client: --count needs a value\n" + CommandLine.USAGE));
+	}
+
+	/** {@code Handler.Execute} calls the server has run, from its own scrape. */
+	private static double executeCalls() throws Exception {
+		Pattern started = Pattern.compile("Tomcat started on port (\\d+)");
+		await().atMost(Duration.ofSeconds(60)).until(() -> started.matcher(server.output()).find());
+		Matcher matcher = started.matcher(server.output());
+		assertThat(matcher.find()).isTrue();
+		String scrape = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + matcher.group(1) + "/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+		return scrape.lines()
+			.filter((line) -> line.startsWith("rpc_server_requests_seconds_count{") && line.contains("rpc_method=\"Execute\""))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
 	}
 
 	private static ProcessResult client(String... args) {

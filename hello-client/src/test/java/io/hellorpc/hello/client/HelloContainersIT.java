@@ -1,29 +1,43 @@
 package io.hellorpc.hello.client;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.github.dockerjava.api.DockerClient;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 import io.hellorpc.jsonrpc.support.GoPeer;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ExposedPort;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.ContainerState;
+import org.testcontainers.containers.DockerComposeContainer;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.OutputFrame.OutputType;
 import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.utility.DockerStatus;
+import org.testcontainers.utility.LogUtils;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.junit.jupiter.Container;
@@ -140,6 +154,130 @@ class HelloContainersIT {
 		}
 	}
 
+	/**
+	 * {@code docker-compose.yml} itself, run by Docker Compose as {@code docker compose up --scale
+	 * hello-server=3} with {@code HELLO_CLIENT_COUNT=300}: three replicas under the one name
+	 * {@code hello-server}, the client's one run of 300 calls, Prometheus scraping every replica. The
+	 * host ports are ephemeral ones on the loopback ({@code HELLO_SERVER_*_PORTS=127.0.0.1:}), and
+	 * the images are the ones this class builds from the tree (an override file names them), so
+	 * Compose builds nothing.
+	 */
+	@Nested
+	@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+	class ScaledToThreeReplicas {
+
+		private static final int REPLICAS = 3;
+
+		private static final int CALLS = 300;
+
+		private DockerComposeContainer<?> compose;
+
+		private InspectContainerResponse clientRun;
+
+		@BeforeAll
+		void upScaledToThreeWithTheClientMakingThreeHundredCalls(@TempDir Path overrides) throws Exception {
+			Path override = overrides.resolve("docker-compose.it.yml");
+			Files.writeString(override, String.join("\n", "services:", "  hello-server:",
+					"    image: " + image("hello-server").get(), "  hello-client:", "    image: " + image("hello-client").get(), ""));
+			this.compose = new DockerComposeContainer<>(ROOT.resolve("docker-compose.yml").toFile(), override.toFile())
+				.withEnv(Map.of("HELLO_SERVER_RPC_PORTS", "127.0.0.1:", "HELLO_SERVER_ACTUATOR_PORTS", "127.0.0.1:",
+						"PROMETHEUS_PORT", "127.0.0.1:", "HELLO_CLIENT_COUNT", String.valueOf(CALLS)))
+				.withScaledService("hello-server", REPLICAS)
+				// All three: given none, Testcontainers would bring up only the scaled one.
+				.withServices("hello-server", "prometheus", "hello-client")
+				.withPull(false)
+				.withBuild(false);
+			// Compose starts the client once every replica is healthy (depends_on: service_healthy).
+			this.compose.start();
+			String project = replica(1).getContainerInfo().getConfig().getLabels().get("com.docker.compose.project");
+			DockerClient docker = DockerClientFactory.instance().client();
+			String client = await().atMost(Duration.ofMinutes(2))
+				.until(() -> docker.listContainersCmd()
+					.withShowAll(true)
+					.withLabelFilter(Map.of("com.docker.compose.project", project, "com.docker.compose.service", "hello-client"))
+					.exec()
+					.stream()
+					.map(com.github.dockerjava.api.model.Container::getId)
+					.findFirst()
+					.orElse(null), (id) -> id != null);
+			this.clientRun = await().atMost(Duration.ofMinutes(2))
+				.until(() -> docker.inspectContainerCmd(client).exec(), (run) -> "exited".equals(run.getState().getStatus()));
+		}
+
+		@AfterAll
+		void down() {
+			if (this.compose != null) {
+				this.compose.stop();
+			}
+		}
+
+		@Test
+		void theClientContainerMakesThreeHundredCallsAllAnsweredAndSaysSo() {
+			DockerClient docker = DockerClientFactory.instance().client();
+			assertThat(LogUtils.getOutput(docker, this.clientRun.getId(), OutputType.STDOUT))
+				.isEqualTo("Hello ciro\n" + CALLS + " calls: " + CALLS + " ok, 0 failed\n");
+			assertThat(LogUtils.getOutput(docker, this.clientRun.getId(), OutputType.STDERR)).isEmpty();
+			assertThat(this.clientRun.getState().getExitCodeLong()).isZero();
+		}
+
+		@Test
+		void prometheusFindsEveryReplicaThroughDnsAndScrapesEachUp() {
+			await().atMost(Duration.ofSeconds(60))
+				.untilAsserted(() -> assertThat(prometheus("count(up{job=\"hello-server\"} == 1)")).contains("\"value\":[")
+					.endsWith(",\"" + REPLICAS + "\"]}]}}"));
+		}
+
+		@Test
+		void theThreeHundredCallsSpreadOverAllThreeReplicas() throws Exception {
+			Map<String, Double> callsByReplica = new TreeMap<>();
+			for (int index = 1; index <= REPLICAS; index++) {
+				ContainerState replica = replica(index);
+				callsByReplica.put(replica.getContainerInfo().getName().substring(1),
+						executeCalls(get("http://127.0.0.1:" + publishedPort(replica, 8080) + "/actuator/prometheus")));
+			}
+			assertThat(callsByReplica.values().stream().mapToDouble(Double::doubleValue).sum())
+				.as("Handler.Execute calls run, by replica: %s", callsByReplica)
+				.isEqualTo(CALLS);
+			assertThat(callsByReplica).as("Handler.Execute calls run, by replica")
+				.allSatisfy((replica, calls) -> assertThat(calls).as(replica).isPositive());
+			// The README's query shows the same: one series per replica (instance = its address).
+			Pattern instance = Pattern.compile("\"instance\":\"[^\"]+:8080\"");
+			await().atMost(Duration.ofSeconds(60))
+				.untilAsserted(() -> assertThat(instance
+					.matcher(prometheus("sum by (instance) (rpc_server_requests_seconds_count{rpc_method=\"Execute\"})"))
+					.results()
+					.count()).isEqualTo(REPLICAS));
+		}
+
+		/** The ephemeral host port Docker published the container's port on (Compose's, not Testcontainers' mapping). */
+		private int publishedPort(ContainerState container, int port) {
+			return Integer.parseInt(container.getContainerInfo().getNetworkSettings().getPorts().getBindings()
+				.get(ExposedPort.tcp(port))[0].getHostPortSpec());
+		}
+
+		private ContainerState replica(int index) {
+			return this.compose.getContainerByServiceName("hello-server_" + index).orElseThrow();
+		}
+
+		private String prometheus(String query) throws Exception {
+			int port = publishedPort(this.compose.getContainerByServiceName("prometheus_1").orElseThrow(), 9090);
+			return get("http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+		}
+
+	}
+
+	/** The {@code Handler.Execute} calls a scrape counts, every outcome summed. */
+	private static double executeCalls(String scrape) {
+		Matcher sample = Pattern.compile("(?m)^rpc_server_requests_seconds_count\\{([^}]*)\\} (\\S+)$").matcher(scrape);
+		double calls = 0;
+		while (sample.find()) {
+			if (sample.group(1).contains("rpc_method=\"Execute\"")) {
+				calls += Double.parseDouble(sample.group(2));
+			}
+		}
+		return calls;
+	}
+
 	/** Started once the container has run to its end, whatever its exit status (the test asserts on it). */
 	private static final class Exited extends StartupCheckStrategy {
 
@@ -184,8 +322,11 @@ class HelloContainersIT {
 	}
 
 	private String get(int port, String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-				HttpResponse.BodyHandlers.ofString()).body();
+		return get("http://localhost:" + port + path);
+	}
+
+	private String get(String url) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
 	}
 
 }

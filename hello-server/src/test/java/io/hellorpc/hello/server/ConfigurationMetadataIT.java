@@ -100,7 +100,7 @@ class ConfigurationMetadataIT {
 				continue;
 			}
 			DefaultValue defaultValue = parameters[i].getAnnotation(DefaultValue.class);
-			into.put(name, (defaultValue != null) ? defaultValue.value()[0] : null);
+			into.put(name, (defaultValue != null && defaultValue.value().length > 0) ? defaultValue.value()[0] : null);
 		}
 	}
 

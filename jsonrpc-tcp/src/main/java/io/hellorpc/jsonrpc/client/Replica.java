@@ -121,7 +121,6 @@ final class Replica {
 	/** Connected (and through its TLS handshake). */
 	void connected(RpcClientConnection connection) {
 		synchronized (this) {
-			this.backOffs = null;
 			this.lastFailure = null;
 		}
 		this.router.serverReady();
@@ -138,9 +137,11 @@ final class Replica {
 	}
 
 	/**
-	 * The connection failed or closed: a dropped one is opened again at once, one that could not be
-	 * opened after a backoff, doubled each time (with jitter), so that a server that is down is
-	 * not hammered and one that comes back gets calls again within {@code maxBackoff}.
+	 * The connection failed or closed: one that was answered is opened again at once, any other
+	 * (could not be opened, or was refused before any reply, as a TLS 1.3 server refusing the
+	 * client's certificate does) after a backoff, doubled each time (with jitter), so that a
+	 * server that is down is not hammered and one that comes back gets calls again within
+	 * {@code maxBackoff}.
 	 */
 	void ended(RpcClientConnection connection, RpcException failure) {
 		long delay;
@@ -150,7 +151,7 @@ final class Replica {
 			}
 			this.connection = null;
 			this.lastFailure = reasonOf(failure);
-			if (connection.isReady()) {
+			if (connection.wasAnswered()) {
 				this.backOffs = null;
 				delay = 0;
 			}

@@ -43,11 +43,13 @@ final class RetryPolicy {
 		return call.resendable() && call.attempts() < this.maxAttempts;
 	}
 
-	/** A call lost with its connection after being written: counted against the budget, sent again if allowed. */
+	/**
+	 * A call lost with its connection after being written: its token is taken first, then the
+	 * bucket says whether it may go again (gRPC A6's order).
+	 */
 	boolean mayRetryLost(PendingCall call) {
-		boolean allowed = this.tokens.get() > this.maxTokens / 2;
-		this.tokens.accumulateAndGet(-SCALE, (now, change) -> Math.max(0, now + change));
-		return allowed && call.idempotent && mayResend(call);
+		long left = this.tokens.accumulateAndGet(-SCALE, (now, change) -> Math.max(0, now + change));
+		return left > this.maxTokens / 2 && call.idempotent && mayResend(call);
 	}
 
 	/** A reply came: the bucket fills up a little. */

@@ -71,6 +71,9 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 	/** Takes no new calls (the server is closing it, or it went silent); closes once its calls are settled. */
 	private volatile boolean retiring;
 
+	/** Whether a reply came: proof that the server works, not only that it accepts connections. */
+	private volatile boolean answered;
+
 	private final Queue<Outgoing> outbound = PlatformDependent.newMpscQueue();
 
 	private final AtomicInteger queued = new AtomicInteger();
@@ -156,6 +159,10 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	boolean isRetiring() {
 		return this.retiring;
+	}
+
+	boolean wasAnswered() {
+		return this.answered;
 	}
 
 	/** The server refused this call unrun: so it did every call written here after it. */
@@ -368,6 +375,9 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 				continue;
 			}
 			PendingCall call = this.calls.take(id);
+			if (!this.answered) {
+				this.answered = true;
+			}
 			if (call != null) {
 				if (this.timeoutsInARow.get() != 0) {
 					this.timeoutsInARow.set(0);

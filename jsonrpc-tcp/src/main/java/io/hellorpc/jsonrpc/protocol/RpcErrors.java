@@ -83,6 +83,11 @@ public final class RpcErrors {
 		return NOT_STARTED_PREFIX + why;
 	}
 
+	/** A call read after its connection reached {@code rpc.server.max-connection-age}. */
+	public static String connectionAged() {
+		return notStarted("this connection reached rpc.server.max-connection-age; call again on a new connection");
+	}
+
 	public static String shuttingDown() {
 		return notStarted("server is shutting down");
 	}

@@ -1,6 +1,7 @@
 package io.hellorpc.jsonrpc.server;
 
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.List;
 
 import io.hellorpc.jsonrpc.protocol.RpcBatch;
@@ -18,9 +19,15 @@ import io.netty.channel.ChannelPromise;
  * entries counted one by one; the rest wait in order, and while any wait the connection is not
  * read (backpressure, no call fails). A batch over {@code max-batch-size} is refused whole. Turns
  * each call's {@link Call.Answer} into the {@link Reply} of the message it came in, a batch's once
- * its last entry is answered. Event loop only.
+ * its last entry is answered. Once its connection reached {@code max-connection-age}
+ * ({@link ConnectionCloser#AGED}), each call read is answered at once as not started, and not run;
+ * once the connection is cut ({@link ConnectionCloser#GONE}), calls still waiting never start.
+ * Event loop only.
  */
 final class CallAdmission extends ChannelDuplexHandler {
+
+	private static final RpcOutcome AGED = RpcOutcome
+		.failure(RpcError.of(RpcError.CALL_NOT_STARTED, RpcErrors.connectionAged()));
 
 	private final int maxCallsInFlight;
 
@@ -32,6 +39,9 @@ final class CallAdmission extends ChannelDuplexHandler {
 
 	private boolean closed;
 
+	/** Whether calls read are refused unrun: the connection reached its max-connection-age. */
+	private boolean refusing;
+
 	/** Whether calls are being started: a call answered at once (event-loop mode) must not start the next one deeper in the stack. */
 	private boolean starting;
 
@@ -42,6 +52,10 @@ final class CallAdmission extends ChannelDuplexHandler {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (this.refusing && (msg instanceof RpcRequest || msg instanceof RpcBatch)) {
+			refuse(ctx, msg);
+			return;
+		}
 		if (msg instanceof RpcRequest request) {
 			this.waiting.add(new Call(request, null, 0));
 		}
@@ -67,6 +81,33 @@ final class CallAdmission extends ChannelDuplexHandler {
 		for (int i = 0; i < calls.size(); i++) {
 			this.waiting.add(new Call(calls.get(i), reply, i));
 		}
+	}
+
+	/** Answers at once, as not started: nothing is run (a notification gets nothing, as ever). */
+	private void refuse(ChannelHandlerContext ctx, Object msg) {
+		if (msg instanceof RpcRequest request) {
+			ctx.writeAndFlush(new Reply.ToCall(request, AGED), ctx.voidPromise());
+			return;
+		}
+		List<RpcRequest> calls = ((RpcBatch) msg).calls();
+		if (calls.size() > this.maxBatchSize) {
+			admit(ctx, (RpcBatch) msg); // the same refusal as ever: too large
+			return;
+		}
+		ctx.writeAndFlush(new Reply.ToBatch(calls, Collections.nCopies(calls.size(), AGED)), ctx.voidPromise());
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+		if (event == ConnectionCloser.AGED) {
+			this.refusing = true;
+		}
+		else if (event == ConnectionCloser.GONE) {
+			this.refusing = true;
+			this.waiting.clear();
+			ReadSwitch.of(ctx.channel()).set(Hold.CALLS_WAITING, false);
+		}
+		ctx.fireUserEventTriggered(event);
 	}
 
 	/** Starts waiting calls while there are slots; the connection is read again once none wait. */

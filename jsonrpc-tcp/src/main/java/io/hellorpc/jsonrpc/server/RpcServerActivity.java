@@ -78,6 +78,8 @@ public final class RpcServerActivity {
 
 	private final AtomicLong connectionsShed = new AtomicLong();
 
+	private final AtomicLong connectionsAged = new AtomicLong();
+
 	/** When the current memory pressure began ({@link System#nanoTime()}), 0 when there is none. */
 	private volatile long pressureSince;
 
@@ -140,6 +142,10 @@ public final class RpcServerActivity {
 			.register(registry);
 		FunctionCounter.builder("rpc.server.connections.shed", this.connectionsShed, AtomicLong::get)
 			.description("Connections closed because the server was over rpc.server.memory.budget and they held the most bytes")
+			.tags(TAGS)
+			.register(registry);
+		FunctionCounter.builder("rpc.server.connections.aged", this.connectionsAged, AtomicLong::get)
+			.description("Connections that reached rpc.server.max-connection-age and went away: new calls refused, then half-closed")
 			.tags(TAGS)
 			.register(registry);
 	}
@@ -211,6 +217,15 @@ public final class RpcServerActivity {
 
 	void connectionShed() {
 		this.connectionsShed.incrementAndGet();
+	}
+
+	void connectionAged() {
+		this.connectionsAged.incrementAndGet();
+	}
+
+	/** Connections so far that reached {@code rpc.server.max-connection-age}. */
+	public long connectionsAged() {
+		return this.connectionsAged.get();
 	}
 
 	/** Bytes buffered now over all connections: incomplete messages and replies not yet taken. */

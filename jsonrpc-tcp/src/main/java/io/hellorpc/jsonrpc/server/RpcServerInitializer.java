@@ -25,7 +25,7 @@ import io.netty.handler.timeout.IdleStateHandler;
  * <li>{@code memory}: reply bytes counted in the server's memory budget until taken;
  * <li>{@code framing}: one JSON value a frame, within {@code max-message-size}, its incomplete bytes budgeted;
  * <li>{@code messages}: frames read as calls and batches, replies written in their dialect, bad input answered;
- * <li>{@code closer}: when the connection ends (bad input, half-close, drain, idle, failure);
+ * <li>{@code closer}: when the connection ends (bad input, half-close, drain, idle, max-connection-age, failure);
  * <li>{@code admission}: calls in flight within {@code max-calls-in-flight-per-connection}, batches within {@code max-batch-size};
  * <li>{@code calls}: each call run on the call executor, answered exactly once, within {@code call-timeout}.
  * </ol>
@@ -101,7 +101,9 @@ final class RpcServerInitializer extends ChannelInitializer<Channel> {
 			.addLast("memory", new BufferedReplies(memory))
 			.addLast("framing", new JsonFrameDecoder(maxMessageSize, memory::inbound))
 			.addLast("messages", new RpcMessageCodec(this.codec, this.activity, maxMessageSize))
-			.addLast("closer", new ConnectionCloser(this.activity, memory, this.properties.shutdownGracePeriod().toMillis() / 2))
+			.addLast("closer", new ConnectionCloser(this.activity, memory, this.properties.shutdownGracePeriod().toMillis() / 2,
+					(this.properties.maxConnectionAge() != null) ? this.properties.maxConnectionAge().toMillis() : 0,
+					this.properties.maxConnectionAgeGrace().toMillis()))
 			.addLast("admission", new CallAdmission(this.properties.maxCallsInFlightPerConnection(),
 					this.properties.maxBatchSize()))
 			.addLast("calls", new CallRunner(this.dispatcher, this.executor, this.fallback, this.activity,

@@ -28,6 +28,14 @@ import org.springframework.util.unit.DataSize;
  * @param shutdownGracePeriod On stop, the listener closes at once; each connection is still read
  * until its peer pauses (at most half this period) so that calls already sent are answered, and is
  * closed once those are answered; connections still busy when the period ends are closed.
+ * @param maxConnectionAge A connection open this long (give or take a random 10 %, so that
+ * connections opened together do not end together) goes away gracefully: calls it sends from then
+ * on are refused unrun with "rpc: call not started: …" (JSON-RPC 2.0 code -32001), calls running
+ * are answered, then the server half-closes it, so that clients reconnect and rebalance behind an
+ * L4 load balancer; unset means connections live until idle or closed by the peer.
+ * @param maxConnectionAgeGrace How long a connection past its max-connection-age has for its
+ * running calls to be answered; when it ends, the server half-closes the connection anyway
+ * (answers still due are dropped) and closes it a second later at the latest.
  * @param ioThreads Netty event-loop threads for the connections; 0 means one per CPU.
  * @param callThreads Where calls run: task-executor (Boot's applicationTaskExecutor,
  * virtual threads where enabled), or event-loop, the connection's own I/O thread: no hand-off,
@@ -41,7 +49,8 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 		@DefaultValue("1MB") DataSize maxMessageSize, @DefaultValue("10000") int maxConnections,
 		@DefaultValue("64") int maxCallsInFlightPerConnection, @DefaultValue("1000") int maxBatchSize,
 		@DefaultValue("60s") Duration idleTimeout, Duration callTimeout,
-		@DefaultValue("10s") Duration shutdownGracePeriod, @DefaultValue("0") int ioThreads,
+		@DefaultValue("10s") Duration shutdownGracePeriod, Duration maxConnectionAge,
+		@DefaultValue("10s") Duration maxConnectionAgeGrace, @DefaultValue("0") int ioThreads,
 		@DefaultValue("task-executor") CallThreads callThreads, @DefaultValue Ssl ssl, @DefaultValue Memory memory) {
 
 	/**
@@ -124,6 +133,12 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 		}
 		if (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero())) {
 			throw new IllegalArgumentException("rpc.server.call-timeout must be positive when set, was " + callTimeout);
+		}
+		if (maxConnectionAge != null && (maxConnectionAge.isNegative() || maxConnectionAge.isZero())) {
+			throw new IllegalArgumentException("rpc.server.max-connection-age must be positive when set, was " + maxConnectionAge);
+		}
+		if (maxConnectionAgeGrace.isNegative()) {
+			throw new IllegalArgumentException("rpc.server.max-connection-age-grace must not be negative, was " + maxConnectionAgeGrace);
 		}
 		if (maxConnections < 1 || maxCallsInFlightPerConnection < 1) {
 			throw new IllegalArgumentException("rpc.server.max-connections and rpc.server.max-calls-in-flight-per-connection must be at least 1");

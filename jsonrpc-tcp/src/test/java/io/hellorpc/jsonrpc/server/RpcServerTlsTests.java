@@ -83,6 +83,18 @@ class RpcServerTlsTests {
 	}
 
 	/**
+	 * A call whose handshake fails: the server is tried again in the background until the call's
+	 * deadline (2 s), which then names why the handshake failed.
+	 */
+	private static String helloFailingHandshake(RpcTemplate rpc) {
+		return rpc.call("Handler.Execute", new Request("ciro"), Response.class, Duration.ofSeconds(2)).message();
+	}
+
+	private static String handshakeFailed(int port) {
+		return "cannot reach 127.0.0.1:" + port + " within 2000 ms: 127.0.0.1:" + port + " (TLS handshake failed: ";
+	}
+
+	/**
 	 * What a client refused under {@code need} sees on its first call (TLS 1.3: the server judges the
 	 * certificate after the client's handshake is done), in the JDK's words; JDK 25 puts the alert's
 	 * name before them too.
@@ -147,8 +159,9 @@ class RpcServerTlsTests {
 				.withMessageMatching(refusedUnderNeed(server.port()));
 
 			assertThat(hello(trusted)).isEqualTo("Hello ciro");
+			// The refused template keeps trying in the background (with backoff): each try is one more failure.
 			await().untilAsserted(() -> assertThat(server.bean(RpcServerActivity.class).tlsHandshakes(TlsOutcome.FAILED))
-				.isEqualTo(2));
+				.isGreaterThanOrEqualTo(2));
 			assertThat(server.bean(RpcServerActivity.class).internalErrors()).isZero();
 		}
 	}
@@ -161,7 +174,7 @@ class RpcServerTlsTests {
 			assertThatExceptionOfType(RpcConnectionException.class).isThrownBy(() -> hello(stranger))
 				.withMessageMatching(refusedUnderNeed(server.port()));
 			await().untilAsserted(() -> assertThat(server.bean(RpcServerActivity.class).tlsHandshakes(TlsOutcome.FAILED))
-				.isEqualTo(1));
+				.isGreaterThanOrEqualTo(1));
 			assertThat(server.bean(RpcServerActivity.class).tlsHandshakes(TlsOutcome.SUCCESS)).isZero();
 		}
 	}
@@ -181,8 +194,8 @@ class RpcServerTlsTests {
 	void aClientThatDoesNotTrustTheServersCaFailsItsHandshakeWithTheReason() {
 		try (RunningServer server = tlsServer("none", certificates.server());
 				RpcTemplate wary = template(server.port(), TestCertificates.bundle(null, certificates.otherCa()))) {
-			assertThatExceptionOfType(RpcConnectionException.class).isThrownBy(() -> hello(wary))
-				.withMessageStartingWith("TLS handshake with 127.0.0.1:" + server.port() + " failed: ")
+			assertThatExceptionOfType(RpcConnectionException.class).isThrownBy(() -> helloFailingHandshake(wary))
+				.withMessageStartingWith(handshakeFailed(server.port()))
 				.withMessageContaining("PKIX path building failed");
 		}
 	}
@@ -191,8 +204,8 @@ class RpcServerTlsTests {
 	void anExpiredServerCertificateIsRefusedByRpcTemplateAndByGo() {
 		try (RunningServer server = tlsServer("none", certificates.serverExpired());
 				RpcTemplate rpc = template(server.port(), TestCertificates.bundle(null, certificates.ca()))) {
-			assertThatExceptionOfType(RpcConnectionException.class).isThrownBy(() -> hello(rpc))
-				.withMessageStartingWith("TLS handshake with 127.0.0.1:" + server.port() + " failed: ")
+			assertThatExceptionOfType(RpcConnectionException.class).isThrownBy(() -> helloFailingHandshake(rpc))
+				.withMessageStartingWith(handshakeFailed(server.port()))
 				.withMessageContaining("validity check failed");
 			List<String> flags = new ArrayList<>(List.of("-mode=call"));
 			flags.addAll(List.of(goClientFlags(server.port(), null)));
@@ -208,8 +221,8 @@ class RpcServerTlsTests {
 				RpcTemplate byName = new RpcTemplateBuilder().address("127.0.0.1", server.port())
 					.ssl(trusting, "elsewhere.example")
 					.build()) {
-			assertThatExceptionOfType(RpcConnectionException.class).isThrownBy(() -> hello(byAddress))
-				.withMessageStartingWith("TLS handshake with 127.0.0.1:" + server.port() + " failed: ")
+			assertThatExceptionOfType(RpcConnectionException.class).isThrownBy(() -> helloFailingHandshake(byAddress))
+				.withMessageStartingWith(handshakeFailed(server.port()))
 				.withMessageContaining("No subject alternative names matching IP address 127.0.0.1 found");
 			assertThat(hello(byName)).isEqualTo("Hello ciro");
 		}
@@ -382,8 +395,8 @@ class RpcServerTlsTests {
 		try (RunningServer server = tlsServer("none", certificates.server(), "spring.ssl.bundle.pem.rpc.options.enabled-protocols=TLSv1.3");
 				RpcTemplate tls12 = template(server.port(), SslBundle.of(trusting.getStores(), null, tls12Only));
 				RpcTemplate any = template(server.port(), trusting)) {
-			assertThatExceptionOfType(RpcConnectionException.class).isThrownBy(() -> hello(tls12))
-				.withMessageStartingWith("TLS handshake with 127.0.0.1:" + server.port() + " failed: ");
+			assertThatExceptionOfType(RpcConnectionException.class).isThrownBy(() -> helloFailingHandshake(tls12))
+				.withMessageStartingWith(handshakeFailed(server.port()));
 			assertThat(hello(any)).isEqualTo("Hello ciro");
 		}
 	}

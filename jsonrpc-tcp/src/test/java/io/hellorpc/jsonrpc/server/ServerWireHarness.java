@@ -126,7 +126,7 @@ final class ServerWireHarness {
 		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
 		RpcServerActivity activity = new RpcServerActivity(meters);
 		RpcServerProperties properties = new RpcServerProperties("127.0.0.1", 0, DataSize.ofBytes(MAX_MESSAGE), 10, 4,
-				1000, Duration.ofSeconds(60), null, Duration.ofSeconds(2), 1, CallThreads.TASK_EXECUTOR,
+				1000, Duration.ofSeconds(60), null, Duration.ofSeconds(2), null, Duration.ofSeconds(10), 1, CallThreads.TASK_EXECUTOR,
 				new Ssl(null, ClientAuth.NONE, Duration.ofSeconds(10)), new Memory(DataSize.ofMegabytes(64), 0.8));
 		RpcDispatcher dispatcher = new RpcDispatcher(RpcServiceRegistry
 			.of(Map.of("handler", new TestServices.Handler(), "checked", new Checked()), codec), codec, observations,

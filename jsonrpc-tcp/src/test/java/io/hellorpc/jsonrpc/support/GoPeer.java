@@ -35,6 +35,28 @@ public final class GoPeer {
 		return binary;
 	}
 
+	/**
+	 * Builds another Go program of {@code interop/} (its own module, standard library only) into
+	 * {@code target/}; for tests with a Go peer of their own.
+	 */
+	public static synchronized Path build(String program) {
+		Path source = repositoryRoot().resolve("interop").resolve(program);
+		Path target = Path.of("target", program).toAbsolutePath();
+		ProcessResult build = run(source, List.of("go", "build", "-o", target.toString(), "."), new byte[0], 180);
+		if (build.exitCode() != 0) {
+			throw new IllegalStateException("go build of interop/" + program + " failed: " + build.stderr());
+		}
+		return target;
+	}
+
+	/** Runs a program {@link #build built} with the given flags to completion. */
+	public static ProcessResult runProgram(Path program, long timeoutSeconds, String... flags) {
+		List<String> command = new ArrayList<>();
+		command.add(program.toString());
+		command.addAll(List.of(flags));
+		return run(Path.of("."), command, new byte[0], timeoutSeconds);
+	}
+
 	/** Runs the program with the given flags to completion. */
 	public static ProcessResult run(long timeoutSeconds, String... flags) {
 		return runWithInput(new byte[0], timeoutSeconds, flags);

@@ -90,6 +90,23 @@ public final class ServerProcess implements AutoCloseable {
 		}
 	}
 
+	/** Sends SIGKILL (as {@code kill -9}): no shutdown hook runs, the kernel closes its sockets. */
+	public void kill() {
+		// Through the handle, as in terminate: the output is still read to its end.
+		this.process.toHandle().destroyForcibly();
+	}
+
+	/** Waits for the process to exit; whether it did within the timeout. */
+	public boolean awaitExit(Duration timeout) {
+		try {
+			return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	@Override
 	public void close() {
 		if (this.process.isAlive()) {

@@ -1,0 +1,3 @@
+module hellorpc/goaged
+
+go 1.19

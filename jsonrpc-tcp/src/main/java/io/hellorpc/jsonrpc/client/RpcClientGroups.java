@@ -1,7 +1,9 @@
 package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +16,10 @@ import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
@@ -35,6 +41,8 @@ public final class RpcClientGroups implements AutoCloseable {
 
 	/** A group name is one element of a property name: {@code rpc.client.<group>.host}. */
 	private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+	private static final Pattern SERVICE_ID = Pattern.compile("rpc\\.client\\.([a-z0-9][a-z0-9-]*\\.)?service-id");
 
 	private final Supplier<RpcTemplateBuilder> builders;
 
@@ -67,6 +75,11 @@ public final class RpcClientGroups implements AutoCloseable {
 		this.binder = Binder.get(environment);
 		this.sslBundles = sslBundles;
 		this.discovery = discovery;
+		if (discovery == null) {
+			// A group calling a service by id with nothing to find it would fail on first use: fail the start.
+			serviceIdsSet(environment).stream().findFirst().ifPresent((property) -> resolverFor(null, property,
+					this.binder.bind(property, String.class).orElse("")));
+		}
 		if (this.binder.bind("rpc.client." + DEFAULT_GROUP, Bindable.of(GroupProperties.class)).isBound()) {
 			throw new IllegalStateException("rpc.client." + DEFAULT_GROUP + ".* is set, but the '" + DEFAULT_GROUP
 					+ "' group of RPC clients is configured by rpc.client.* itself: move those properties there");
@@ -88,6 +101,20 @@ public final class RpcClientGroups implements AutoCloseable {
 	public void close() {
 		this.templates.values().forEach(RpcTemplate::close);
 		this.templates.clear();
+	}
+
+	/** The {@code rpc.client.service-id} and {@code rpc.client.<group>.service-id} properties set, in any property source. */
+	private static List<String> serviceIdsSet(Environment environment) {
+		List<String> found = new ArrayList<>();
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source instanceof IterableConfigurationPropertySource names) {
+				names.stream()
+					.map(ConfigurationPropertyName::toString)
+					.filter((name) -> SERVICE_ID.matcher(name).matches())
+					.forEach(found::add);
+			}
+		}
+		return found;
 	}
 
 	static void checkGroupName(String group) {

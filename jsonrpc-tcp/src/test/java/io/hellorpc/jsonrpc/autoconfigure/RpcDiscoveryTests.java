@@ -303,33 +303,34 @@ class RpcDiscoveryTests {
 	}
 
 	@Test
-	void aServiceIdWithoutSpringCloudFailsTheGroupsTemplateSayingWhatIsMissing() {
+	void aServiceIdWithoutSpringCloudFailsTheStartSayingWhatIsMissing() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RpcDiscoveryAutoConfiguration.class, JsonRpcAutoConfiguration.class,
 					SslAutoConfiguration.class, RpcClientAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader("org.springframework.cloud"))
 			.withUserConfiguration(Clients.class)
 			.withPropertyValues("rpc.client.hello.service-id=hello-server")
-			// A group's template is made on first use: that is where the sentence comes.
-			.run((context) -> assertThatIllegalStateException()
-				.isThrownBy(() -> context.getBean(RpcClientGroups.class).template("hello"))
-				.withMessage(NO_DISCOVERY));
+			// It would fail on first use: the start fails instead, with the sentence.
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessage(NO_DISCOVERY));
 	}
 
 	@Test
-	void withSpringCloudButNoDiscoveryClientBeanThereIsNoRpcServiceDiscoveryAndAServiceIdFailsSayingSo() {
+	void withSpringCloudButNoDiscoveryClientBeanAServiceIdFailsTheStartSayingSo() {
 		// spring-cloud-commons on the class path, none of its discovery auto-configurations run.
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RpcDiscoveryAutoConfiguration.class, JsonRpcAutoConfiguration.class,
 					SslAutoConfiguration.class, RpcClientAutoConfiguration.class))
 			.withUserConfiguration(Clients.class)
 			.withPropertyValues("rpc.client.hello.service-id=hello-server")
-			.run((context) -> {
-				assertThat(context).doesNotHaveBean(RpcServiceDiscovery.class);
-				assertThatIllegalStateException()
-					.isThrownBy(() -> context.getBean(RpcClientGroups.class).template("hello"))
-					.withMessage(NO_DISCOVERY);
-			});
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessage(NO_DISCOVERY));
 	}
 
 	/** The simple discovery client's instances of {@code hello-server}: the servers, in order. */

@@ -12,6 +12,12 @@ final class BatchOutgoing implements Outgoing {
 	BatchOutgoing(byte[] bytes, List<PendingCall> calls) {
 		this.bytes = bytes;
 		this.calls = calls;
+		calls.forEach((call) -> call.inBatch(this));
+	}
+
+	/** Whether none of its calls is settled yet: only then can it be sent again whole, running nothing twice. */
+	boolean untouched() {
+		return this.calls.stream().noneMatch(PendingCall::settled);
 	}
 
 	@Override

@@ -98,6 +98,14 @@ final class CallRouter {
 
 	private final AtomicInteger waitingCount = new AtomicInteger();
 
+	/** When {@link #waiting} is purged of settled messages next. */
+	private volatile int purgeAt;
+
+	/** One resolution at a time: a slow one must not land after a newer one; a request meanwhile runs after it. */
+	private final AtomicBoolean resolvingNow = new AtomicBoolean();
+
+	private volatile boolean resolveAgain;
+
 	private final AtomicInteger turn = new AtomicInteger();
 
 	private final AtomicBoolean started = new AtomicBoolean();
@@ -130,6 +138,7 @@ final class CallRouter {
 		this.codec = codec;
 		this.maxMessageSize = maxMessageSize;
 		this.maxQueued = maxPendingCalls;
+		this.purgeAt = maxPendingCalls;
 		this.maxConsecutiveTimeouts = maxConsecutiveTimeouts;
 		this.tls = tls;
 		this.handshakeTimeoutMillis = handshakeTimeoutMillis;
@@ -197,7 +206,7 @@ final class CallRouter {
 		}
 		RpcClientConnection picked = (this.balancer == RpcBalancer.ROUND_ROBIN) ? nextInTurn(servers)
 				: lessLoadedOfTwo(servers);
-		return (picked != null) ? picked : leastLoaded(servers);
+		return (picked != null && picked.load() < RpcClientConnection.PROBATION_LOAD) ? picked : leastLoaded(servers);
 	}
 
 	/** Power of two choices: two servers at random, the one with fewer calls in flight. */
@@ -213,14 +222,14 @@ final class CallRouter {
 		if (a == null || b == null) {
 			return (a != null) ? a : b;
 		}
-		return (b.inFlight() < a.inFlight()) ? b : a;
+		return (b.load() < a.load()) ? b : a;
 	}
 
 	private RpcClientConnection nextInTurn(Replica[] servers) {
 		int start = Math.floorMod(this.turn.getAndIncrement(), servers.length);
 		for (int i = 0; i < servers.length; i++) {
 			RpcClientConnection ready = servers[(start + i) % servers.length].ready();
-			if (ready != null) {
+			if (ready != null && ready.load() < RpcClientConnection.PROBATION_LOAD) {
 				return ready;
 			}
 		}
@@ -232,7 +241,7 @@ final class CallRouter {
 		RpcClientConnection best = null;
 		for (Replica server : servers) {
 			RpcClientConnection ready = server.ready();
-			if (ready != null && (best == null || ready.inFlight() < best.inFlight())) {
+			if (ready != null && (best == null || ready.load() < best.load())) {
 				best = ready;
 			}
 		}
@@ -241,7 +250,7 @@ final class CallRouter {
 		}
 		for (Replica server : servers) {
 			RpcClientConnection connecting = server.connecting();
-			if (connecting != null && (best == null || connecting.inFlight() < best.inFlight())) {
+			if (connecting != null && (best == null || connecting.load() < best.load())) {
 				best = connecting;
 			}
 		}
@@ -257,10 +266,12 @@ final class CallRouter {
 		}
 		message.calls().forEach(PendingCall::unbind);
 		this.waiting.add(message);
-		if (this.waitingCount.incrementAndGet() > this.maxQueued) {
-			// Messages of calls that ran out of time still sit here: drop them.
+		if (this.waitingCount.incrementAndGet() > this.purgeAt) {
+			// Messages of calls that ran out of time still sit here: drop them (amortized: the bar doubles with what is left).
 			this.waiting.removeIf(Outgoing::settled);
-			this.waitingCount.set(this.waiting.size());
+			int left = this.waiting.size();
+			this.waitingCount.set(left);
+			this.purgeAt = Math.max(this.maxQueued, 2 * left);
 		}
 		if (pick() != null) {
 			serverReady(); // one connected meanwhile, and may not have seen this message
@@ -291,7 +302,15 @@ final class CallRouter {
 	 */
 	void connectionLost(RpcClientConnection connection, RpcException failure) {
 		for (PendingCall call : this.calls.matching((call) -> call.writtenTo(connection))) {
-			boolean again = connection.wasNotRun(call) ? this.retry.mayResend(call) : this.retry.mayRetryLost(call);
+			boolean notRun = connection.wasNotRun(call);
+			if (call.batch() != null || !call.detach(connection)) {
+				// Moved elsewhere or settled meanwhile; a batch's calls fail with it (it cannot be sent again in part).
+				if (call.batch() != null) {
+					this.calls.fail(call, new RpcConnectionException(failure.getMessage(), failure.getCause()));
+				}
+				continue;
+			}
+			boolean again = notRun ? this.retry.mayResend(call) : this.retry.mayRetryLost(call);
 			if (again) {
 				route(call);
 			}
@@ -304,6 +323,22 @@ final class CallRouter {
 	/** The server refused the call without running it: it goes to another connection, and this one retires. */
 	void notRun(PendingCall call, RpcClientConnection connection, String refusal) {
 		connection.refused(call);
+		BatchOutgoing batch = call.batch();
+		if (batch != null) {
+			// Sent again whole, only if none of its calls was answered: else one would run twice.
+			if (batch.untouched() && this.retry.mayResend(call)) {
+				route(batch);
+			}
+			else {
+				this.calls.fail(call, new RpcConnectionException(call.method + " was not run by " + connection.address()
+						+ (batch.untouched() ? " (" + call.attempts() + " attempts, the limit of rpc.client.retry.max-attempts)"
+								: " (in a batch partly answered, which cannot be sent again)") + ": " + refusal));
+			}
+			return;
+		}
+		if (!call.detach(connection)) {
+			return; // moved elsewhere or settled meanwhile
+		}
 		if (this.retry.mayResend(call)) {
 			route(call);
 		}
@@ -316,7 +351,7 @@ final class CallRouter {
 	/** A connection went silent: its idempotent calls go elsewhere now, the others wait out their deadlines. */
 	void retiredSilent(RpcClientConnection connection) {
 		for (PendingCall call : this.calls.matching((call) -> call.idempotent && call.writtenTo(connection))) {
-			if (this.retry.mayRetryLost(call)) {
+			if (this.retry.mayRetryLost(call) && call.detach(connection)) {
 				route(call);
 			}
 		}
@@ -370,23 +405,48 @@ final class CallRouter {
 		if (this.closed) {
 			return;
 		}
+		if (!this.resolvingNow.compareAndSet(false, true)) {
+			this.resolveAgain = true;
+			return;
+		}
 		this.lastResolve.set(System.nanoTime());
 		RESOLVERS.execute(() -> {
+			boolean found = false;
 			try {
-				List<InetSocketAddress> found = resolved(this.resolver.resolve());
-				if (found.isEmpty()) {
+				List<InetSocketAddress> addresses = resolved(this.resolver.resolve());
+				if (addresses.isEmpty()) {
 					this.resolveFailure = "no address found for it";
 				}
 				else {
 					this.resolveFailure = null;
-					use(found);
+					found = true;
+					use(addresses);
 				}
 			}
 			catch (Exception ex) {
 				this.resolveFailure = "cannot resolve it: " + ex;
 				logger.debug("Cannot resolve " + this.name, ex);
 			}
+			finally {
+				this.resolvingNow.set(false);
+			}
+			if (this.resolveAgain) {
+				this.resolveAgain = false;
+				resolve();
+			}
+			else if (!found && this.replicas.length == 0) {
+				resolveSoon(); // none known yet (a name not registered yet): again in a second, not at the interval
+			}
 		});
+	}
+
+	private void resolveSoon() {
+		try {
+			this.eventLoops.next().schedule(this::resolve, RESOLVE_AGAIN_NANOS, TimeUnit.NANOSECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// The I/O threads are closed: calls fail so.
+		}
 	}
 
 	/** Unresolved addresses (a registry's host names) are resolved here, off the I/O threads. */
@@ -449,6 +509,11 @@ final class CallRouter {
 		channel.pipeline().addLast(new JsonFrameDecoder(this.maxMessageSize)).addLast(connection);
 	}
 
+	/** A channel whose connect failed: nothing to close (it may never have been registered). */
+	void untrack(Channel channel) {
+		this.channels.remove(channel);
+	}
+
 	/** A channel being opened: closed with the template, even while it connects. */
 	void track(Channel channel) {
 		this.channels.add(channel);
@@ -467,8 +532,8 @@ final class CallRouter {
 		}
 		this.waiting.clear();
 		for (Channel channel : this.channels) {
-			// A channel of I/O threads already shut down is closed already, and cannot run a close.
-			if (!channel.eventLoop().isShuttingDown()) {
+			// A channel never registered (no descriptor left) has no event loop; one of I/O threads shut down is closed already.
+			if (channel.isRegistered() && !channel.eventLoop().isShuttingDown()) {
 				channel.close();
 			}
 		}

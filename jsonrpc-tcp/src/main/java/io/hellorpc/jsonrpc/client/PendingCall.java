@@ -82,6 +82,9 @@ final class PendingCall implements Outgoing {
 	/** How many times it was written (to one connection or another). */
 	private volatile int attempts;
 
+	/** The batch it goes with, if any: it can only be sent again with it. */
+	private volatile BatchOutgoing batch;
+
 	/** Its entry on the deadline wheel, cancelled when it settles. */
 	private volatile Timeout deadline;
 
@@ -153,6 +156,27 @@ final class PendingCall implements Outgoing {
 		if (previous != null) {
 			previous.callLeft();
 		}
+	}
+
+	/**
+	 * Off {@code from}, if it is still there: {@code false} when it moved to another connection
+	 * or settled meanwhile, so that only one of the racing parties sends it on.
+	 */
+	boolean detach(RpcClientConnection from) {
+		if (CONNECTION.compareAndSet(this, from, null)) {
+			from.callLeft();
+			return true;
+		}
+		return false;
+	}
+
+	/** The batch it was sent in, {@code null} for a call of its own. */
+	BatchOutgoing batch() {
+		return this.batch;
+	}
+
+	void inBatch(BatchOutgoing batch) {
+		this.batch = batch;
 	}
 
 	RpcClientConnection connection() {

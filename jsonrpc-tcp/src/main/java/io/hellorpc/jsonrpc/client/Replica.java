@@ -48,6 +48,13 @@ final class Replica {
 
 	private volatile boolean removed;
 
+	/**
+	 * Went silent (calls ran out of time in a row): until a reply comes, the balancer counts it as
+	 * loaded, so calls go to the others while there are any, and a server that accepts
+	 * connections but answers nothing (stopped, hung) does not trap a share of all calls.
+	 */
+	private volatile boolean probation;
+
 	Replica(InetSocketAddress address, CallRouter router, Bootstrap bootstrap, ExponentialBackOff backOff) {
 		this.address = address;
 		this.label = label(address);
@@ -74,6 +81,22 @@ final class Replica {
 	RpcClientConnection ready() {
 		RpcClientConnection current = this.connection;
 		return (current != null && current.isReady() && current.isAccepting()) ? current : null;
+	}
+
+	boolean onProbation() {
+		return this.probation;
+	}
+
+	/** A reply came from it: calls go to it freely again. */
+	void answered() {
+		if (this.probation) {
+			this.probation = false;
+		}
+	}
+
+	/** Its connection went silent: on probation, and connected to again only after a backoff. */
+	void silent() {
+		this.probation = true;
 	}
 
 	/** Its connection if still connecting (calls handed to it wait there), else {@code null}. */
@@ -128,12 +151,29 @@ final class Replica {
 
 	/** The connection takes no new calls (the server is closing it, or it went silent): a new one, at once. */
 	void retired(RpcClientConnection connection) {
+		long delay = 0;
 		synchronized (this) {
 			if (this.connection == connection) {
 				this.connection = null;
 			}
+			if (this.probation) {
+				// Silent: a new connection at once would be silent too; after a backoff, as for a failed connect.
+				this.lastFailure = "no reply to the last calls";
+				if (this.backOffs == null) {
+					this.backOffs = this.backOff.start();
+				}
+				delay = this.backOffs.nextBackOff();
+			}
 		}
-		open();
+		if (delay == 0) {
+			open();
+		}
+		else {
+			EventLoop eventLoop = (EventLoop) this.bootstrap.config().group();
+			if (!eventLoop.isShuttingDown()) {
+				eventLoop.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+			}
+		}
 	}
 
 	/**
@@ -195,6 +235,7 @@ final class Replica {
 		this.router.track(connecting.channel());
 		connecting.addListener((future) -> {
 			if (!future.isSuccess()) {
+				this.router.untrack(connecting.channel());
 				connection.fail(this.router.isClosed() ? this.router.closedFailure() : new RpcConnectionException(
 						"cannot reach " + this.label + ": " + reason(future.cause()), future.cause()));
 				return;

@@ -40,6 +40,9 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	private static final Log logger = LogFactory.getLog(RpcClientConnection.class);
 
+	/** What a server on probation weighs in the balancer: more than any server answering. */
+	static final int PROBATION_LOAD = 1 << 20;
+
 	/** Requests are gathered into buffers of about this size before each write. */
 	private static final int WRITE_CHUNK = 64 * 1024;
 
@@ -110,6 +113,11 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		return this.inFlight.get();
 	}
 
+	/** Load as the balancer weighs it: calls in flight, and far more while its server is on probation (went silent). */
+	int load() {
+		return this.replica.onProbation() ? PROBATION_LOAD + this.inFlight.get() : this.inFlight.get();
+	}
+
 	String address() {
 		return this.address;
 	}
@@ -127,6 +135,10 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 	/** Connected: what waits is written, and what comes is written as it comes. */
 	void ready() {
 		this.ready = true;
+		if (this.retiring && this.inFlight.get() == 0) {
+			closeChannel(); // retired while connecting (its server removed), with nothing to answer
+			return;
+		}
 		scheduleDrain();
 		this.replica.connected(this);
 	}
@@ -183,6 +195,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 	void timedOut(int limit) {
 		if (this.timeoutsInARow.incrementAndGet() >= limit && !this.retiring) {
 			logger.warn("No reply from " + this.address + " for " + limit + " calls in a row: it takes no new calls");
+			this.replica.silent();
 			retire();
 			this.router.retiredSilent(this);
 		}
@@ -369,16 +382,18 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 			long id = callId(response.id());
 			if (response.error() != null && response.error().startsWith(RpcErrors.NOT_STARTED_PREFIX)) {
 				PendingCall refused = this.calls.get(id);
-				if (refused != null) {
+				if (refused != null && refused.writtenTo(this)) {
 					this.router.notRun(refused, this, response.error());
 				}
 				continue;
 			}
 			PendingCall call = this.calls.take(id);
-			if (!this.answered) {
-				this.answered = true;
-			}
 			if (call != null) {
+				if (!this.answered) {
+					// A reply to a call of ours (not a refusal of the connection): this server works.
+					this.answered = true;
+					this.replica.answered();
+				}
 				if (this.timeoutsInARow.get() != 0) {
 					this.timeoutsInARow.set(0);
 				}

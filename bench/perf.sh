@@ -293,15 +293,17 @@ drive_fleet() {
     local load=$!
     while kill -0 "$load" 2>/dev/null && ! grep -qs '^measuring$' "$work/fleet.err"; do sleep 0.05; done
     sleep 0.5
-    before=$(requests "${names[@]}")
     t0=$(cpu_ticks "${spids[@]}")
+    before=$(requests "${names[@]}")
     wait $load
     out=$(cat "$work/fleet.out")
     cpu_scale=$(awk -v s="$secs" 'BEGIN {print (s - 0.5) / s}')
   fi
-  t1=$(cpu_ticks "${spids[@]}")
+  t1=$(cpu_ticks "${spids[@]}")   # the load has ended: the counts hold still
   after=$(requests "${names[@]}")
   grep -h '^first error:' "$work/fleet.err" | sed "s/^/perf: fleet $target $balancer: /" >&2 || true
+  # the raw figures, to check a row by
+  echo "$target $balancer $templates x $inflight: requests $before-> $after, CPU ticks $t0 -> $t1, $out" >>"$work/fleet-raw.log"
   awk -v cps="$(field "$out" callsPerSec)" -v p50="$(field "$out" p50us)" -v p99="$(field "$out" p99us)" \
       -v dt="$((t1 - t0))" -v hz="$hz" -v n="$(field "$out" calls)" -v scale="$cpu_scale" \
       -v ccpu="$(field "$out" clientCpuUsPerCall)" -v err="$(field "$out" errors)" -v before="$before" -v after="$after" \
@@ -468,15 +470,15 @@ echo "Ratios are to the one-replica row of the same round; shares from each serv
 echo
 echo "| load (templates x in flight) | servers, balancer | calls/s | p50 µs | p99 µs | calls/s / one | p99 / one | server CPU µs/call | client CPU µs/call | share of the calls |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
-# the replicas' JIT warmed as the single server's was (at once: they share one CPU)
+# each replica warmed as the single server was, alone on the server CPU (warmed side by side, three
+# JVMs compiling on one CPU, the first fleet rows ran at a fraction of the later ones' speed); and
+# their actuators' scrape, so that reading the counts in a row's window takes milliseconds, not seconds
 if [ -n "${CALLS:-}" ]; then warm_args=(-duration=10m -maxcalls="$CALLS"); else warm_args=(-duration="${jit_warm}s"); fi
-warmers=()
 for r in "${replicas[@]}"; do
   host="HOST_$r"
-  taskset -c "$load_cpu" "$work/gohello" -mode=bench -addr="${!host}:$fleet_port" -conns=4 -inflight=16 -warmup=0s "${warm_args[@]}" >/dev/null &
-  warmers+=("$!")
+  taskset -c "$load_cpu" "$work/gohello" -mode=bench -addr="${!host}:$fleet_port" -conns=4 -inflight=16 -warmup=0s "${warm_args[@]}" >/dev/null
 done
-for w in "${warmers[@]}"; do wait "$w"; done
+for _ in $(seq 1 20); do requests ours "${replicas[@]}" >/dev/null; done
 slow=${replicas[2]}
 slow_pid="PID_$slow"; slow_host="HOST_$slow"
 for load in ${FLEET_LOADS:-1x64}; do

@@ -285,17 +285,18 @@ drive_fleet() {
   if [ -n "${CALLS:-}" ]; then
     before=$(requests "${names[@]}")
     t0=$(cpu_ticks "${spids[@]}")
-    out=$("${cmd[@]}" 0 600 "$CALLS" "$balancer" 2>"$work/fleet.err")
+    out=$("${cmd[@]}" 0 600 "$CALLS" "$balancer" "$fleet_threads" 2>"$work/fleet.err") \
+      || { echo "perf: FleetLoad $target $balancer failed:"; cat "$work/fleet.err"; exit 1; } >&2
   else
     # as drive: the counts and ticks are read 0.5 s into the measured window, which FleetLoad announces
     rm -f "$work/fleet.err"
-    "${cmd[@]}" "$jit_warm" "$secs" 50000000 "$balancer" >"$work/fleet.out" 2>"$work/fleet.err" &
+    "${cmd[@]}" "$jit_warm" "$secs" 50000000 "$balancer" "$fleet_threads" >"$work/fleet.out" 2>"$work/fleet.err" &
     local load=$!
     while kill -0 "$load" 2>/dev/null && ! grep -qs '^measuring$' "$work/fleet.err"; do sleep 0.05; done
     sleep 0.5
     t0=$(cpu_ticks "${spids[@]}")
     before=$(requests "${names[@]}")
-    wait $load
+    wait $load || { echo "perf: FleetLoad $target $balancer failed:"; cat "$work/fleet.err"; exit 1; } >&2
     out=$(cat "$work/fleet.out")
     cpu_scale=$(awk -v s="$secs" 'BEGIN {print (s - 0.5) / s}')
   fi
@@ -462,7 +463,9 @@ awk -v h1="${x[0]}" -v h2="${y[0]}" -v c1="${x[1]}" -v c2="${y[1]}" \
 fi
 if has fleet; then
 echo
-echo "Fleets: one RpcTemplate (FleetLoad: TEMPLATES x IN FLIGHT virtual-thread callers, blocking call) over"
+# virtual threads where the JVM has them (21+)
+fleet_threads=$([ "${java_major%%.*}" -ge 21 ] && echo virtual || echo platform)
+echo "Fleets: one RpcTemplate (FleetLoad: TEMPLATES x IN FLIGHT callers on $fleet_threads threads, blocking call) over"
 echo "hello-fleet, a name resolving to three hello-servers on 127.0.0.2-4 with one port (jdk.net.hosts.file),"
 echo "against the same template over the single hello-server on 127.0.0.1; all servers share the server CPU."
 echo "The stalled replica is stopped (SIGSTOP) ${SLOW_STOP_MS:-75} ms of every $(( ${SLOW_STOP_MS:-75} + ${SLOW_RUN_MS:-25} )) ms, as a container at its CPU limit is throttled."

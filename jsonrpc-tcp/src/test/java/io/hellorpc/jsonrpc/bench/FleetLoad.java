@@ -18,16 +18,17 @@ import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 
 /**
  * The fleet rows of {@code bench/perf.sh}: TEMPLATES templates, each over every replica of one
- * name, INFLIGHT virtual-thread callers per template calling {@code Handler.Execute} in a loop,
+ * name, INFLIGHT callers per template (a thread each) calling {@code Handler.Execute} in a loop,
  * the calls spread by the template's {@link RpcBalancer}. Prints the same JSON line as
  * {@link RpcTemplateLoad} (calls, calls/s, p50, p99 of the measured window, client CPU per call,
  * errors) and announces the measured window with {@code measuring} on stderr.
  * <p>
- * Usage: {@code FleetLoad TARGET TEMPLATES INFLIGHT WARMUP_SECONDS SECONDS MAX_CALLS BALANCER}
+ * Usage: {@code FleetLoad TARGET TEMPLATES INFLIGHT WARMUP_SECONDS SECONDS MAX_CALLS BALANCER [THREADS]}
  * where TARGET is {@code HOST:PORT} (the builder's {@code address(host, port)}: every address
  * the name resolves to, e.g. through {@code -Djdk.net.hosts.file}) or a comma-separated list of
  * {@code HOST:PORT} (a resolver listing them, {@code addresses(name, resolver)}), and BALANCER is
- * {@code least-pending} or {@code round-robin}. The run ends at WARMUP + SECONDS or after
+ * {@code least-pending} or {@code round-robin}, and THREADS {@code virtual} (the default; Java 21+) or
+ * {@code platform}. The run ends at WARMUP + SECONDS or after
  * MAX_CALLS calls in all, whichever comes first.
  */
 public final class FleetLoad {
@@ -59,7 +60,7 @@ public final class FleetLoad {
 		}, "cpu-mark");
 		cpuMark.setDaemon(true);
 		cpuMark.start();
-		ThreadFactory threads = RpcTemplateLoad.threads("virtual");
+		ThreadFactory threads = RpcTemplateLoad.threads((args.length > 7) ? args[7] : "virtual");
 		List<RpcTemplate> made = new ArrayList<>();
 		List<RpcTemplateLoad.Caller> callers = new ArrayList<>();
 		CountDownLatch done = new CountDownLatch(templates * inflight);

@@ -17,7 +17,7 @@
 #                        in smoke mode: shared with each MODE, hand and auto with virtual)
 #   ROUNDS=2             repeats Go's row and the matrix, interleaved (default 1)
 #   CLIENT_JAVA_OPTS=... the Java client's JVM options
-#   SECTIONS="clients"   which tables: servers clients dialects tls (default: all)
+#   SECTIONS="clients"   which tables: servers clients dialects tls fleet (default: all)
 #
 #   bench/perf.sh [SECONDS_PER_ROW] [WARMUP_SECONDS] [JIT_WARMUP_SECONDS]   (default 5, 2 and 15)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS=-Xmx64m bench/perf.sh
@@ -29,6 +29,15 @@
 # Then TLS (mutual TLS, ECDSA P-256 certificates made by keytool for the run): hello-server behind
 # Netty's SslHandler on the JDK's provider and Go's server behind crypto/tls, both driven by Go's
 # jsonrpc.Client over crypto/tls: calls at TLS_LOAD (4 x 16) and full handshakes per second.
+#
+# Then fleets: three more hello-servers on 127.0.0.2, 127.0.0.3 and 127.0.0.4 with one RPC port (all
+# on the server CPU, as the single one), and one RpcTemplate (FleetLoad: virtual-thread callers) over
+# a name that resolves to the three (-Djdk.net.hosts.file), against the same template over the single
+# server: each balancer (least-pending, round-robin), then the same with one replica stalling, as a
+# container at its CPU limit is throttled (SIGSTOP for SLOW_STOP_MS of every SLOW_STOP_MS + SLOW_RUN_MS,
+# default 75 of 100 ms, Linux's default CFS period). Each replica's share of the calls comes from its
+# /actuator/prometheus (rpc_server_requests_seconds_count) in the measured window.
+#   FLEET_LOADS="1x64 4x16"   TEMPLATES x IN FLIGHT of the fleet rows (default 1x64)
 #
 # Prints Markdown tables, then the start-up rows of bench/startup.sh (STARTUP=0 leaves them out).
 #   CALLS=200 LOADS="1x1 4x16" STARTUP=0 bench/perf.sh
@@ -44,7 +53,7 @@ jit_warm=${3:-15}   # once per server before the table, and per Java client run:
 java=${JAVA:-java}
 work=target/bench
 loads=${LOADS:-"1x1 4x16 32x4"}
-sections=" ${SECTIONS:-servers clients dialects tls} "
+sections=" ${SECTIONS:-servers clients dialects tls fleet} "
 has() { [[ $sections == *" $1 "* ]]; }
 rounds=${ROUNDS:-1}
 mkdir -p "$work"
@@ -62,14 +71,25 @@ ncpu=$(nproc)
 server_cpu=0
 load_cpu=$(( ncpu > 1 ? 1 : 0 ))
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+# (a replica left stopped by the fleet section's stall is woken, so that it can end)
+trap 'kill "${pids[@]}" 2>/dev/null || true; kill -CONT "${pids[@]}" 2>/dev/null || true' EXIT
 
-# start NAME LOG COMMAND... : starts a server pinned to the server CPU; sets PORT_<NAME>, PID_<NAME>
+# start NAME COMMAND... : starts a server pinned to the server CPU; sets PORT_<NAME>, PID_<NAME>
 start() {
+  launch "$@"
+  await "$1"
+}
+# launch NAME COMMAND... : starts it, logging to $work/NAME.log; sets PID_<NAME>
+launch() {
   local name=$1 log="$work/$1.log"; shift
   taskset -c "$server_cpu" "$@" >"$log" 2>&1 &
-  local pid=$!
-  pids+=("$pid")
+  pids+=("$!")
+  printf -v "PID_$name" '%s' "$!"
+}
+# await NAME : waits for its RPC port in its log; sets PORT_<NAME>
+await() {
+  local name=$1 log="$work/$1.log" pid="PID_$1"
+  pid=${!pid}
   local port=""
   # however slow the machine: wait for the line while the process lives (at most 5 minutes)
   for _ in $(seq 1 3000); do
@@ -79,7 +99,19 @@ start() {
   done
   [ -n "$port" ] || { echo "perf: $name did not start:"; cat "$log"; exit 1; } >&2
   printf -v "PORT_$name" '%s' "$port"
-  printf -v "PID_$name" '%s' "$pid"
+}
+# http_port NAME : the actuator's port of a hello-server, from its log; sets HTTP_<NAME>
+http_port() {
+  local name=$1 log="$work/$1.log" pid="PID_$1"
+  pid=${!pid}
+  local port=""
+  for _ in $(seq 1 3000); do
+    port=$(grep -oE "Tomcat started on port [0-9]+" "$log" | grep -oE "[0-9]+$" || true)
+    [ -n "$port" ] || ! kill -0 "$pid" 2>/dev/null && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "perf: $name has no actuator port:"; cat "$log"; exit 1; } >&2
+  printf -v "HTTP_$name" '%s' "$port"
 }
 
 start ours "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 \
@@ -101,6 +133,30 @@ start ourstls "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar -
   --spring.ssl.bundle.pem.bench.truststore.certificate="file:$certs/ca.crt"
 start gotls "$work/gohello" -mode=server -addr=127.0.0.1:0 -cert="$certs/server.crt" -key="$certs/server.key" -ca="$certs/ca.crt"
 servers+=(ourstls gotls)
+fi
+if has fleet; then
+  # three replicas, one RPC port: the first binds port 0 on 127.0.0.2, the others take the port it got
+  replicas=(r2 r3 r4)
+  replica() { # NAME HOST PORT
+    launch "$1" "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rpc.server.host="$2" --rpc.server.port="$3" \
+      --server.port=0 --server.address="$2" ${SERVER_ARGS---rpc.server.call-threads=event-loop}
+    printf -v "HOST_$1" '%s' "$2"
+  }
+  replica r2 127.0.0.2 0
+  await r2
+  fleet_port=$PORT_r2
+  replica r3 127.0.0.3 "$fleet_port"
+  replica r4 127.0.0.4 "$fleet_port"
+  await r3; await r4
+  for r in "${replicas[@]}"; do
+    port="PORT_$r"
+    [ "${!port}" = "$fleet_port" ] || { echo "perf: $r listens on ${!port}, not $fleet_port" >&2; exit 1; }
+    http_port "$r"
+  done
+  HOST_ours=127.0.0.1
+  http_port ours
+  # one name, three addresses, as a headless Service or Docker's DNS answers
+  printf '127.0.0.2 hello-fleet\n127.0.0.3 hello-fleet\n127.0.0.4 hello-fleet\n' >"$work/fleet.hosts"
 fi
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -197,6 +253,94 @@ ratio() { # LOAD LABEL "ours" "go" CPU_COLUMN (4 = server CPU, 5 = client CPU)
       -v u1="${x[$k]}" -v u2="${y[$k]}" \
     'function r(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "-" }
      BEGIN { printf "| %s | **%s** | **%s** | **%s** | **%s** | **%s** |\n", l, label, r(c1, c2), r(a1, a2), r(b1, b2), r(u1, u2) }'
+}
+
+# requests NAME...: each hello-server's calls answered so far (rpc_server_requests_seconds_count,
+# all methods and outcomes, from its /actuator/prometheus), one number each
+requests() {
+  local name host http
+  for name in "$@"; do
+    host="HOST_$name"; http="HTTP_$name"
+    curl -fsS --max-time 60 "http://${!host}:${!http}/actuator/prometheus" \
+      | awk '/^rpc_server_requests_seconds_count[{ ]/ { n += $NF } END { printf "%d ", n }'
+  done
+}
+cpu_ticks() { # PID...: their CPU ticks, summed
+  local sum=0 pid
+  for pid in "$@"; do sum=$(( sum + $(ticks "$pid") )); done
+  echo "$sum"
+}
+
+# drive_fleet TARGET BALANCER TEMPLATES INFLIGHT SERVER...: FleetLoad's warm-up, then its measured
+# run against TARGET (HOST:PORT; the name resolves through $work/fleet.hosts), the SERVERs being those
+# the name leads to; prints "calls/s p50 p99 server_cpu_us_per_call client_cpu_us_per_call errors
+# SHARE..." (each SERVER's share of the calls in the measured window, in %, in the order given).
+# With CALLS set, each run makes that many calls and nothing is timed; the shares count the whole run.
+drive_fleet() {
+  local target=$1 balancer=$2 templates=$3 inflight=$4; shift 4
+  local names=("$@") spids=() name pid before after t0 t1 out cpu_scale=1
+  for name in "${names[@]}"; do pid="PID_$name"; spids+=("${!pid}"); done
+  local cmd=(taskset -c "$load_cpu" "$java" ${CLIENT_JAVA_OPTS:-} -Djdk.net.hosts.file="$work/fleet.hosts"
+    -cp "$classpath" io.hellorpc.jsonrpc.bench.FleetLoad "$target" "$templates" "$inflight")
+  if [ -n "${CALLS:-}" ]; then
+    before=$(requests "${names[@]}")
+    t0=$(cpu_ticks "${spids[@]}")
+    out=$("${cmd[@]}" 0 600 "$CALLS" "$balancer" "$fleet_threads" 2>"$work/fleet.err") \
+      || { echo "perf: FleetLoad $target $balancer failed:"; cat "$work/fleet.err"; exit 1; } >&2
+  else
+    # as drive: the counts and ticks are read 0.5 s into the measured window, which FleetLoad announces
+    rm -f "$work/fleet.err"
+    "${cmd[@]}" "$jit_warm" "$secs" 50000000 "$balancer" "$fleet_threads" >"$work/fleet.out" 2>"$work/fleet.err" &
+    local load=$!
+    while kill -0 "$load" 2>/dev/null && ! grep -qs '^measuring$' "$work/fleet.err"; do sleep 0.05; done
+    sleep 0.5
+    t0=$(cpu_ticks "${spids[@]}")
+    before=$(requests "${names[@]}")
+    wait $load || { echo "perf: FleetLoad $target $balancer failed:"; cat "$work/fleet.err"; exit 1; } >&2
+    out=$(cat "$work/fleet.out")
+    cpu_scale=$(awk -v s="$secs" 'BEGIN {print (s - 0.5) / s}')
+  fi
+  t1=$(cpu_ticks "${spids[@]}")   # the load has ended: the counts hold still
+  after=$(requests "${names[@]}")
+  grep -h '^first error:' "$work/fleet.err" | sed "s/^/perf: fleet $target $balancer: /" >&2 || true
+  # the raw figures, to check a row by
+  echo "$target $balancer $templates x $inflight: requests $before-> $after, CPU ticks $t0 -> $t1, $out" >>"$work/fleet-raw.log"
+  awk -v cps="$(field "$out" callsPerSec)" -v p50="$(field "$out" p50us)" -v p99="$(field "$out" p99us)" \
+      -v dt="$((t1 - t0))" -v hz="$hz" -v n="$(field "$out" calls)" -v scale="$cpu_scale" \
+      -v ccpu="$(field "$out" clientCpuUsPerCall)" -v err="$(field "$out" errors)" -v before="$before" -v after="$after" \
+      'BEGIN { printf "%.0f %.0f %.0f %.1f %.1f %d", cps, p50, p99, (n > 0 ? dt / hz * 1e6 / (n * scale) : 0), ccpu, err
+               k = split(before, b, " "); split(after, a, " "); total = 0
+               for (i = 1; i <= k; i++) total += a[i] - b[i]
+               for (i = 1; i <= k; i++) printf " %.0f", (total > 0 ? 100 * (a[i] - b[i]) / total : 0)
+               printf "\n" }'
+}
+fleet_row() { # LOAD LABEL "cps p50 p99 server_cpu client_cpu err SHARE..." "ONE_REPLICA_ROW" SERVER...
+  local load=$1 label=$2 x=$3 y=$4; shift 4
+  local hosts=() name host
+  for name in "$@"; do host="HOST_$name"; hosts+=("${!host}"); done
+  awk -v l="$load" -v label="$label" -v x="$x" -v y="$y" -v hosts="${hosts[*]}" \
+    'function r(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+     BEGIN { split(x, v, " "); split(y, o, " "); k = split(hosts, h, " ")
+             shares = ""
+             for (i = 1; i <= k; i++) shares = shares (i > 1 ? ", " : "") h[i] " " v[6 + i] " %"
+             printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%s\n", l, label, v[1], v[2], v[3],
+               r(v[1], o[1]), r(v[3], o[3]), v[4], v[5], shares, (v[6] != 0 ? " " v[6] " errors" : "") }'
+}
+# stall PID: from now until killed, the process is stopped (SIGSTOP) for SLOW_STOP_MS of every
+# SLOW_STOP_MS + SLOW_RUN_MS, as CFS bandwidth control throttles a container at its CPU limit; it is
+# left running when the stall ends
+stall() {
+  local pid=$1 fd
+  local stop_s run_s
+  stop_s=$(awk -v ms="${SLOW_STOP_MS:-75}" 'BEGIN {printf "%.3f", ms / 1000}')
+  run_s=$(awk -v ms="${SLOW_RUN_MS:-25}" 'BEGIN {printf "%.3f", ms / 1000}')
+  exec {fd}<> <(:)   # a pipe that never delivers: read -t on it sleeps without a fork
+  trap 'kill -CONT "$pid" 2>/dev/null; exit 0' TERM
+  while kill -STOP "$pid" 2>/dev/null; do
+    read -r -t "$stop_s" -u "$fd" _ || true
+    kill -CONT "$pid" 2>/dev/null || exit 0
+    read -r -t "$run_s" -u "$fd" _ || true
+  done
 }
 
 for s in "${servers[@]}"; do
@@ -317,8 +461,52 @@ awk -v h1="${x[0]}" -v h2="${y[0]}" -v c1="${x[1]}" -v c2="${y[1]}" \
   'function r(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "-" }
    BEGIN { printf "| **ours / Go** | **%s** | **%s** | |\n", r(h1, h2), r(c1, c2) }'
 fi
+if has fleet; then
 echo
-for s in "${servers[@]}"; do
+# virtual threads where the JVM has them (21+)
+fleet_threads=$([ "${java_major%%.*}" -ge 21 ] && echo virtual || echo platform)
+echo "Fleets: one RpcTemplate (FleetLoad: TEMPLATES x IN FLIGHT callers on $fleet_threads threads, blocking call) over"
+echo "hello-fleet, a name resolving to three hello-servers on 127.0.0.2-4 with one port (jdk.net.hosts.file),"
+echo "against the same template over the single hello-server on 127.0.0.1; all servers share the server CPU."
+echo "The stalled replica is stopped (SIGSTOP) ${SLOW_STOP_MS:-75} ms of every $(( ${SLOW_STOP_MS:-75} + ${SLOW_RUN_MS:-25} )) ms, as a container at its CPU limit is throttled."
+echo "Ratios are to the one-replica row of the same round; shares from each server's rpc_server_requests_seconds_count"
+echo
+echo "| load (templates x in flight) | servers, balancer | calls/s | p50 µs | p99 µs | calls/s / one | p99 / one | server CPU µs/call | client CPU µs/call | share of the calls |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+# each replica warmed as the single server was, alone on the server CPU (warmed side by side, three
+# JVMs compiling on one CPU, the first fleet rows ran at a fraction of the later ones' speed); and
+# their actuators' scrape, so that reading the counts in a row's window takes milliseconds, not seconds
+if [ -n "${CALLS:-}" ]; then warm_args=(-duration=10m -maxcalls="$CALLS"); else warm_args=(-duration="${jit_warm}s"); fi
+for r in "${replicas[@]}"; do
+  host="HOST_$r"
+  taskset -c "$load_cpu" "$work/gohello" -mode=bench -addr="${!host}:$fleet_port" -conns=4 -inflight=16 -warmup=0s "${warm_args[@]}" >/dev/null
+done
+for _ in $(seq 1 20); do requests ours "${replicas[@]}" >/dev/null; done
+slow=${replicas[2]}
+slow_pid="PID_$slow"; slow_host="HOST_$slow"
+for load in ${FLEET_LOADS:-1x64}; do
+  templates=${load%x*}; inflight=${load#*x}
+  for round in $(seq 1 "$rounds"); do
+    suffix=$([ "$rounds" -gt 1 ] && echo " (round $round)" || true)
+    one=$(drive_fleet "127.0.0.1:$PORT_ours" least-pending "$templates" "$inflight" ours)
+    fleet_row "$templates x $inflight" "one replica$suffix" "$one" "$one" ours
+    for balancer in least-pending round-robin; do
+      three=$(drive_fleet "hello-fleet:$fleet_port" "$balancer" "$templates" "$inflight" "${replicas[@]}")
+      fleet_row "$templates x $inflight" "three replicas, $balancer$suffix" "$three" "$one" "${replicas[@]}"
+    done
+    for balancer in least-pending round-robin; do
+      stall "${!slow_pid}" &
+      staller=$!
+      stalled=$(drive_fleet "hello-fleet:$fleet_port" "$balancer" "$templates" "$inflight" "${replicas[@]}")
+      kill "$staller"; wait "$staller" || true
+      kill -CONT "${!slow_pid}"
+      fleet_row "$templates x $inflight" "three, ${!slow_host} stalled, $balancer$suffix" "$stalled" "$one" "${replicas[@]}"
+    done
+  done
+done
+fi
+echo
+for s in "${servers[@]}" ${replicas[@]+"${replicas[@]}"}; do
   pid="PID_$s"
   echo "RSS after the run, $s: $(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/${!pid}/status")"
 done

@@ -68,7 +68,7 @@ public final class RpcTemplateLoad {
 	}
 
 	/** One caller's samples: latencies in the measured window, and its error count. */
-	private static final class Caller {
+	static final class Caller {
 
 		final long[] samples;
 
@@ -91,7 +91,7 @@ public final class RpcTemplateLoad {
 
 	}
 
-	private record Window(long from, long end, int callsPerCaller) {
+	record Window(long from, long end, int callsPerCaller) {
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -236,13 +236,13 @@ public final class RpcTemplateLoad {
 	private static final AtomicReference<Throwable> FIRST_ERROR = new AtomicReference<>();
 
 	/** The first failure is told on stderr, to say what the errors column counts. */
-	private static void firstError(Throwable failure) {
+	static void firstError(Throwable failure) {
 		if (failure != null && FIRST_ERROR.compareAndSet(null, failure)) {
 			System.err.println("first error: " + failure);
 		}
 	}
 
-	private static void callBlocking(RpcTemplate rpc, Caller caller, Window window) {
+	static void callBlocking(RpcTemplate rpc, Caller caller, Window window) {
 		Request request = new Request("ciro");
 		for (int n = 0; n < window.callsPerCaller; n++) {
 			long t0 = System.nanoTime();
@@ -297,7 +297,7 @@ public final class RpcTemplateLoad {
 		});
 	}
 
-	private static ThreadFactory threads(String mode) throws ReflectiveOperationException {
+	static ThreadFactory threads(String mode) throws ReflectiveOperationException {
 		if ("virtual".equals(mode)) {
 			// Java 21+; this class is compiled for 17, so the factory is looked up at run time.
 			Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
@@ -310,7 +310,7 @@ public final class RpcTemplateLoad {
 	 * Context switches of each live thread ({@code /proc/self/task/*}: "TID NAME" to voluntary and
 	 * involuntary counts); none where there is no {@code /proc}.
 	 */
-	private static Map<String, long[]> contextSwitches() {
+	static Map<String, long[]> contextSwitches() {
 		Map<String, long[]> switches = new HashMap<>();
 		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
 			for (Path task : tasks) {
@@ -342,7 +342,7 @@ public final class RpcTemplateLoad {
 	 * The switches in the measured window of the threads alive at both ends: the totals, and to
 	 * stderr one line per thread name with its numbers folded ("ctxt-switches NAME VOLUNTARY INVOLUNTARY").
 	 */
-	private static long[] reportContextSwitches(Map<String, long[]> before, Map<String, long[]> after) {
+	static long[] reportContextSwitches(Map<String, long[]> before, Map<String, long[]> after) {
 		Map<String, long[]> byName = new TreeMap<>();
 		long[] total = new long[2];
 		after.forEach((task, counts) -> {
@@ -361,7 +361,7 @@ public final class RpcTemplateLoad {
 		return total;
 	}
 
-	private static void report(List<Caller> callers, long measuredNanos, long cpuNanos, long[] switches) {
+	static void report(List<Caller> callers, long measuredNanos, long cpuNanos, long[] switches) {
 		int total = callers.stream().mapToInt((caller) -> caller.count).sum();
 		int errors = callers.stream().mapToInt((caller) -> caller.errors).sum();
 		long[] all = new long[total];
@@ -383,16 +383,16 @@ public final class RpcTemplateLoad {
 		return (sorted.length == 0) ? 0 : sorted[(int) ((sorted.length - 1) * p)] / 1000.0;
 	}
 
-	private static long processCpuNanos() {
+	static long processCpuNanos() {
 		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
-	private static long seconds(String value) {
+	static long seconds(String value) {
 		return Duration.ofMillis((long) (Double.parseDouble(value) * 1000)).toNanos();
 	}
 
 	/** Sleeps until then; {@code false} if interrupted first (the run ended inside the warm-up). */
-	private static boolean sleepUntil(long nanoTime) {
+	static boolean sleepUntil(long nanoTime) {
 		try {
 			long left;
 			while ((left = nanoTime - System.nanoTime()) > 0) {

@@ -532,9 +532,14 @@ final class CallRouter {
 		}
 		this.waiting.clear();
 		for (Channel channel : this.channels) {
-			// A channel never registered (no descriptor left) has no event loop; one of I/O threads shut down is closed already.
-			if (channel.isRegistered() && !channel.eventLoop().isShuttingDown()) {
-				channel.close();
+			try {
+				// One still registering is closed once registered; one of I/O threads shut down is closed already.
+				if (!channel.eventLoop().isShuttingDown()) {
+					channel.close();
+				}
+			}
+			catch (IllegalStateException ex) {
+				// Never given an event loop (its registration failed: no descriptor left): nothing is open.
 			}
 		}
 	}

@@ -13,7 +13,8 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,9 +50,14 @@ final class CallRouter {
 
 	private static final Log logger = LogFactory.getLog(CallRouter.class);
 
-	/** Resolution may block (DNS, a registry): never on an I/O thread. Daemon threads, made as needed. */
-	private static final ExecutorService RESOLVERS = Executors
-		.newCachedThreadPool(new DefaultThreadFactory("rpc-client-resolver", true));
+	/** Threads that resolve names for every template of the process, at most. */
+	static final int RESOLVER_THREADS = Math.max(4, Runtime.getRuntime().availableProcessors());
+
+	/**
+	 * Resolution may block (DNS, a registry): never on an I/O thread. A few daemon threads for the
+	 * whole process, made as needed and gone when idle; resolutions beyond them wait their turn.
+	 */
+	private static final ExecutorService RESOLVERS = resolvers();
 
 	/** After a connection fails, names are resolved again, but at most this often. */
 	private static final long RESOLVE_AGAIN_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -142,6 +148,13 @@ final class CallRouter {
 		this.maxConsecutiveTimeouts = maxConsecutiveTimeouts;
 		this.tls = tls;
 		this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+	}
+
+	private static ExecutorService resolvers() {
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(RESOLVER_THREADS, RESOLVER_THREADS, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), new DefaultThreadFactory("rpc-client-resolver", true));
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
 	}
 
 	String name() {

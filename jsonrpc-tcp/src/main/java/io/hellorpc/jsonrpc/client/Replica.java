@@ -49,9 +49,9 @@ final class Replica {
 	private volatile boolean removed;
 
 	/**
-	 * Went silent (calls ran out of time in a row): until a reply comes, the balancer counts it as
-	 * loaded, so calls go to the others while there are any, and a server that accepts
-	 * connections but answers nothing (stopped, hung) does not trap a share of all calls.
+	 * Went silent (calls ran out of time in a row): until a reply comes, the balancer gives it one
+	 * call at a time, so that a server that accepts connections but answers nothing (stopped,
+	 * hung) traps one call, not a share of all of them, and one that recovers is seen to.
 	 */
 	private volatile boolean probation;
 

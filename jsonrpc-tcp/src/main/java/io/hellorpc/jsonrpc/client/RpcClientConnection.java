@@ -113,9 +113,14 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		return this.inFlight.get();
 	}
 
-	/** Load as the balancer weighs it: calls in flight, and far more while its server is on probation (went silent). */
+	/**
+	 * Load as the balancer weighs it: calls in flight; while its server is on probation (went
+	 * silent), far more as soon as one call is in flight: one call at a time tries it, and the
+	 * first reply ends the probation (a circuit breaker's half-open state).
+	 */
 	int load() {
-		return this.replica.onProbation() ? PROBATION_LOAD + this.inFlight.get() : this.inFlight.get();
+		int inFlight = this.inFlight.get();
+		return (inFlight > 0 && this.replica.onProbation()) ? PROBATION_LOAD + inFlight : inFlight;
 	}
 
 	String address() {

@@ -190,6 +190,18 @@ final class CallRouter {
 		if (message.settled()) {
 			return;
 		}
+		if (!this.waiting.isEmpty()) {
+			hold(message); // behind the messages waiting already: calls go out in the order they were made
+			return;
+		}
+		place(message);
+	}
+
+	/** To a server now, or waiting for one. */
+	private void place(Outgoing message) {
+		if (message.settled()) {
+			return;
+		}
 		RpcClientConnection target = pick();
 		if (target == null) {
 			hold(message);
@@ -296,7 +308,7 @@ final class CallRouter {
 		Outgoing message;
 		while (pick() != null && (message = this.waiting.poll()) != null) {
 			this.waitingCount.decrementAndGet();
-			route(message);
+			place(message);
 		}
 	}
 

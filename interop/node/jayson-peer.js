@@ -2,7 +2,8 @@
 //
 //   node jayson-peer.js client PORT   calls Handler.Execute on 127.0.0.1:PORT; prints one line per check
 //                                     (a notification's line says what came back for it: nothing)
-//   node jayson-peer.js server        a jayson TCP server with Handler.Execute and Handler.Note on
+//   node jayson-peer.js server        a jayson TCP server with Handler.Execute, Handler.Note, Calc.subtract
+//                                     (two params, by position or name) and Calc.answer (none) on
 //                                     127.0.0.1 and a free port; prints "listening on 127.0.0.1:PORT"
 'use strict';
 
@@ -74,6 +75,20 @@ function runServer() {
         return;
       }
       callback(null, { Message: 'Hello ' + name });
+    },
+    // Two params, by position ([minuend, subtrahend]) or by name, as the JSON-RPC 2.0 spec's subtract.
+    'Calc.subtract': function (args, callback) {
+      if (Array.isArray(args) && args.length === 2) {
+        callback(null, args[0] - args[1]);
+      } else if (args && !Array.isArray(args) && 'minuend' in args && 'subtrahend' in args && Object.keys(args).length === 2) {
+        callback(null, args.minuend - args.subtrahend);
+      } else {
+        callback({ code: -32602, message: 'Invalid params: ' + JSON.stringify(args) });
+      }
+    },
+    // No params: answers what it was given, so that a caller can see none came.
+    'Calc.answer': function (args, callback) {
+      callback(null, { answer: 42, given: args === undefined ? 'nothing' : JSON.stringify(args) });
     },
     'Handler.Note': function (args, callback) {
       console.log('note: ' + JSON.stringify(args));

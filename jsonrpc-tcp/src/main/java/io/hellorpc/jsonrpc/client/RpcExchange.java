@@ -16,7 +16,12 @@ import java.lang.annotation.Target;
  * simple name, the method its Java name with the first letter upper-cased ({@code execute} is
  * {@code Execute}).
  * <p>
- * A method takes one parameter, the call's param, and returns the result as {@code T} (waits),
+ * A method's parameters are the call's params. With one parameter, it is the call's one param,
+ * {@code "params":[param]}, in both dialects. In JSON-RPC 2.0 a method may take any number: they go
+ * by position ({@code "params":[a,b]}), or by their Java names with {@link #namedParams()}
+ * ({@code "params":{"minuend":42,"subtrahend":23}}); a method without parameters sends no params.
+ * Go's dialect carries exactly one param, so there a method with other than one parameter is
+ * refused when the client is made. The method returns the result as {@code T} (waits),
  * {@code CompletableFuture<T>} (does not), or {@code void}: a call that waits for its reply, drops
  * the result and throws the error, the same in both dialects. A JSON-RPC 2.0 notification (no
  * reply, so no error ever known) is asked for explicitly, with {@link #notification()}.
@@ -34,6 +39,14 @@ public @interface RpcExchange {
 	 * answers. The client cannot be made for Go's dialect, which has no notifications.
 	 */
 	boolean notification() default false;
+
+	/**
+	 * JSON-RPC 2.0: send the parameters by name, {@code "params":{"name":value,...}}, named as in
+	 * the Java source. The names must be compiled in ({@code javac -parameters}, as Spring Boot's
+	 * parent POM and Gradle plugin do); without them, or in Go's dialect, the client is refused
+	 * when it is made.
+	 */
+	boolean namedParams() default false;
 
 	/**
 	 * The method is safe to run twice (it reads, or sets rather than adds): a call whose

@@ -27,9 +27,9 @@ import org.springframework.util.StringUtils;
  * Greeter greeter = RpcServiceProxyFactory.of(rpcTemplate).createClient(Greeter.class);
  * Response response = greeter.execute(new Request("ciro"));
  * </pre>
- * Each interface is checked when its client is made: a method that does not fit (not exactly one
- * parameter, a raw {@code CompletableFuture}, a notification that is not {@code void} or in Go's
- * dialect) fails there with a sentence naming it, not on its first call. The template is not closed with the clients; its owner closes it.
+ * Each interface is checked when its client is made: a method that does not fit (other than one
+ * parameter in Go's dialect, named params without compiled-in names, a raw {@code CompletableFuture},
+ * a notification that is not {@code void} or in Go's dialect) fails there with a sentence naming it, not on its first call. The template is not closed with the clients; its owner closes it.
  */
 public final class RpcServiceProxyFactory {
 
@@ -77,7 +77,27 @@ public final class RpcServiceProxyFactory {
 	}
 
 	/** How one method calls: its wire name, the result type, and whether it waits. */
-	record Exchange(String wireName, Kind kind, ParameterizedTypeReference<Object> resultType) {
+	record Exchange(String wireName, Kind kind, ParameterizedTypeReference<Object> resultType, Params params) {
+
+		/** How the arguments become the call's params: the one param as it is, by position, or by name. */
+		record Params(boolean single, String[] names) {
+
+			Object of(Object[] args) {
+				if (this.single) {
+					return args[0];
+				}
+				Object[] values = (args != null) ? args : new Object[0];
+				if (this.names == null) {
+					return (values.length == 0) ? RpcParams.none() : RpcParams.positional(values);
+				}
+				Map<String, Object> named = new java.util.LinkedHashMap<>();
+				for (int i = 0; i < values.length; i++) {
+					named.put(this.names[i], values[i]);
+				}
+				return RpcParams.named(named);
+			}
+
+		}
 
 		enum Kind {
 
@@ -91,10 +111,11 @@ public final class RpcServiceProxyFactory {
 				.get(RpcExchange.class)
 				.getValue("notification", Boolean.class)
 				.orElse(false);
-			if (method.getParameterCount() != 1) {
-				throw new IllegalStateException("@RpcExchange method " + where + " has " + method.getParameterCount()
-						+ " parameters: a JSON-RPC call carries exactly one param (wrap several in a record)");
-			}
+			boolean named = MergedAnnotations.from(method)
+				.get(RpcExchange.class)
+				.getValue("namedParams", Boolean.class)
+				.orElse(false);
+			Params params = params(method, where, named, protocol);
 			ResolvableType returned = ResolvableType.forMethodReturnType(method, serviceType);
 			boolean isVoid = returned.resolve() == void.class || returned.resolve() == Void.class;
 			if (notification) {
@@ -106,10 +127,10 @@ public final class RpcServiceProxyFactory {
 					throw new IllegalStateException("@RpcExchange(notification = true) method " + where
 							+ " needs JSON-RPC 2.0: Go's net/rpc dialect has no notifications (rpc.client.protocol=json-rpc-2)");
 				}
-				return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.NOTIFICATION, null);
+				return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.NOTIFICATION, null, params);
 			}
 			if (isVoid) {
-				return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.VOID, null);
+				return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.VOID, null, params);
 			}
 			if (returned.resolve() == CompletableFuture.class || returned.resolve() == java.util.concurrent.CompletionStage.class) {
 				ResolvableType value = returned.getGeneric(0);
@@ -117,9 +138,40 @@ public final class RpcServiceProxyFactory {
 					throw new IllegalStateException("@RpcExchange method " + where
 							+ " returns a CompletableFuture without its value type: declare CompletableFuture<T>");
 				}
-				return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.FUTURE, typeOf(value.getType()));
+				return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.FUTURE, typeOf(value.getType()),
+						params);
 			}
-			return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.BLOCKING, typeOf(returned.getType()));
+			return new Exchange(RpcServiceProxyFactory.wireName(serviceType, method), Kind.BLOCKING, typeOf(returned.getType()),
+					params);
+		}
+
+		private static Params params(Method method, String where, boolean named, RpcProtocol protocol) {
+			int count = method.getParameterCount();
+			if (protocol != RpcProtocol.JSON_RPC_2) {
+				if (count != 1) {
+					throw new IllegalStateException("@RpcExchange method " + where + " has " + count
+							+ " parameters: a request of Go's net/rpc dialect carries exactly one param (wrap several in a record,"
+							+ " or call in JSON-RPC 2.0: rpc.client.protocol=json-rpc-2)");
+				}
+				if (named) {
+					throw new IllegalStateException("@RpcExchange(namedParams = true) method " + where
+							+ " needs JSON-RPC 2.0: Go's net/rpc dialect has no named params (rpc.client.protocol=json-rpc-2)");
+				}
+				return new Params(true, null);
+			}
+			if (!named) {
+				return new Params(count == 1, null);
+			}
+			String[] names = new String[count];
+			for (int i = 0; i < count; i++) {
+				java.lang.reflect.Parameter parameter = method.getParameters()[i];
+				if (!parameter.isNamePresent()) {
+					throw new IllegalStateException("@RpcExchange(namedParams = true) method " + where
+							+ " has no parameter names in its class file: compile with javac -parameters (as Spring Boot's parent POM does)");
+				}
+				names[i] = parameter.getName();
+			}
+			return new Params(false, names);
 		}
 
 		private static ParameterizedTypeReference<Object> typeOf(Type type) {
@@ -136,14 +188,14 @@ public final class RpcServiceProxyFactory {
 			Exchange exchange = this.exchanges.get(method);
 			if (exchange != null) {
 				return switch (exchange.kind()) {
-					case BLOCKING -> this.template.call(exchange.wireName(), args[0], exchange.resultType());
-					case FUTURE -> this.template.callAsync(exchange.wireName(), args[0], exchange.resultType());
+					case BLOCKING -> this.template.call(exchange.wireName(), exchange.params().of(args), exchange.resultType());
+					case FUTURE -> this.template.callAsync(exchange.wireName(), exchange.params().of(args), exchange.resultType());
 					case VOID -> {
-						this.template.call(exchange.wireName(), args[0], Object.class);
+						this.template.call(exchange.wireName(), exchange.params().of(args), Object.class);
 						yield null;
 					}
 					case NOTIFICATION -> {
-						this.template.sendNotification(exchange.wireName(), args[0]);
+						this.template.sendNotification(exchange.wireName(), exchange.params().of(args));
 						yield null;
 					}
 				};

@@ -82,10 +82,18 @@ final class MessageWriter {
 			generator.writeStringProperty("jsonrpc", "2.0");
 		}
 		generator.writeStringProperty("method", method);
-		generator.writeName("params");
-		generator.writeStartArray();
-		generator.writePOJO(param);
-		generator.writeEndArray();
+		if (param instanceof ParamsMember member) {
+			if (member.value() != null) {
+				generator.writeName("params");
+				generator.writePOJO(member.value());
+			}
+		}
+		else {
+			generator.writeName("params");
+			generator.writeStartArray();
+			generator.writePOJO(param);
+			generator.writeEndArray();
+		}
 		if (id != null) {
 			generator.writeName("id");
 			generator.writeRawValue(id.json());

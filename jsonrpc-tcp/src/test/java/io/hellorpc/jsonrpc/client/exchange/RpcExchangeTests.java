@@ -234,7 +234,8 @@ class RpcExchangeTests {
 	void anInterfaceThatCannotBeCalledFailsWhenItsClientIsMadeNamingTheMethod() {
 		try (RpcTemplate rpc = template(RpcProtocol.GO)) {
 			assertThatIllegalStateException().isThrownBy(() -> RpcServiceProxyFactory.of(rpc).createClient(TwoParams.class))
-				.withMessage("@RpcExchange method TwoParams.greet has 2 parameters: a JSON-RPC call carries exactly one param (wrap several in a record)");
+				.withMessage("@RpcExchange method TwoParams.greet has 2 parameters: a request of Go's net/rpc dialect carries exactly one param"
+						+ " (wrap several in a record, or call in JSON-RPC 2.0: rpc.client.protocol=json-rpc-2)");
 		}
 	}
 

@@ -156,6 +156,13 @@ public final class RpcServiceRegistry {
 
 	private static List<RpcMethod> methodsOf(String beanName, Object bean, Class<?> type, String service,
 			JsonRpcCodec codec) {
+		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type)) {
+			if ((!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers()))
+					&& MergedAnnotations.from(method).isPresent(RpcMapping.class)) {
+				throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' has @RpcMapping on " + signature(method)
+						+ ", which is not a public instance method: an RPC can call only those");
+			}
+		}
 		List<RpcMethod> methods = new ArrayList<>();
 		for (Method method : callableMethods(type)) {
 			MergedAnnotation<RpcMapping> mapping = MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY)

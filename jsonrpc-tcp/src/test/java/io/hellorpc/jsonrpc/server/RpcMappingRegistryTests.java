@@ -137,6 +137,28 @@ class RpcMappingRegistryTests {
 			.withMessageContaining("execute(String)");
 	}
 
+	@RpcEndpoint
+	static class Hidden {
+
+		public String execute(String name) {
+			return name;
+		}
+
+		@RpcMapping("hidden")
+		String hidden(String name) {
+			return name;
+		}
+
+	}
+
+	@Test
+	void aMappingOnAMethodAnRpcCannotCallIsRefused() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> RpcServiceRegistry.of(Map.of("hidden", new Hidden()), this.codec))
+			.withMessage("@RpcEndpoint bean 'hidden' has @RpcMapping on hidden(String), which is not a public instance "
+					+ "method: an RPC can call only those");
+	}
+
 	@Test
 	void aNameBeginningRpcDotIsRefusedAsReserved() {
 		assertThatIllegalStateException()

@@ -1,13 +1,17 @@
 package io.hellorpc.jsonrpc.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.IntConsumer;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ByteProcessor;
 
 /**
  * Cuts a stream of JSON values (objects or arrays, separated by whitespace or by nothing at all)
@@ -15,22 +19,26 @@ import io.netty.handler.codec.TooLongFrameException;
  * messages arriving in one read are each within it, and no more than one incomplete message is
  * ever buffered. (Netty's {@code JsonObjectDecoder} checks its whole buffer instead, so pipelined
  * legal messages could be refused as too large.) The scan resumes where the last read stopped, so
- * every byte is looked at once.
+ * every byte is looked at once, and it checks JSON's grammar as it goes ({@link JsonScanner}): a
+ * message that breaks it ({@code ]} closing a {@code {}, a missing colon, a value where a key must
+ * be, nesting past Go's limit) fails at the byte that breaks it, with a
+ * {@link MalformedFrameException}, instead of waiting for brackets that may never balance.
  * <p>
  * After a frame too large or not JSON, the rest of the stream is discarded: its boundaries are lost.
  */
 public final class JsonFrameDecoder extends ByteToMessageDecoder {
 
+	private static final ByteBuf JSONRPC_KEY = Unpooled
+		.unreleasableBuffer(Unpooled.copiedBuffer("\"jsonrpc\"", StandardCharsets.US_ASCII));
+
+	private static final ByteProcessor FIND_NON_WHITESPACE = (b) -> JsonScanner.isWhitespace(b);
+
 	private final int maxFrameLength;
 
-	/** Bytes of the current message scanned so far, counted from the reader index. */
+	/** Bytes of the current message scanned so far, counted from the reader index; 0 between messages. */
 	private int scanned;
 
-	private int depth;
-
-	private boolean inString;
-
-	private boolean escaped;
+	private final JsonScanner scanner = new JsonScanner();
 
 	private boolean failed;
 
@@ -84,76 +92,60 @@ public final class JsonFrameDecoder extends ByteToMessageDecoder {
 			return;
 		}
 		while (in.isReadable()) {
-			if (this.depth == 0) {
-				skipWhitespace(in);
-				if (!in.isReadable()) {
+			if (this.scanned == 0) {
+				int first = in.forEachByte(FIND_NON_WHITESPACE);
+				if (first < 0) {
+					in.skipBytes(in.readableBytes());
 					return;
 				}
-				byte first = in.getByte(in.readerIndex());
-				if (first != '{' && first != '[') {
+				in.readerIndex(first);
+				byte b = in.getByte(first);
+				if (b != '{' && b != '[') {
 					fail(in);
-					throw new CorruptedFrameException("expected a JSON object, got '" + printable(first) + "'");
+					throw new CorruptedFrameException("expected a JSON object, got '" + printable(b) + "'");
 				}
 			}
 			int end = scan(in);
 			if (end < 0) {
-				if (this.scanned > this.maxFrameLength) {
+				if (in.readableBytes() > this.maxFrameLength) {
 					fail(in);
 					throw new TooLongFrameException("message larger than " + this.maxFrameLength + " bytes");
 				}
 				return;
 			}
-			int length = end - in.readerIndex() + 1;
 			this.scanned = 0;
-			if (length > this.maxFrameLength) {
-				fail(in);
-				throw new TooLongFrameException("message larger than " + this.maxFrameLength + " bytes");
-			}
-			out.add(in.readRetainedSlice(length));
+			this.scanner.reset();
+			out.add(in.readRetainedSlice(end - in.readerIndex() + 1));
 		}
 	}
 
-	/** Scans on from where it stopped; the index of the byte that closes the message, or -1. */
+	/**
+	 * Scans on from where it stopped, at most the limit's worth of the message: the index of the
+	 * byte that closes the message, or -1.
+	 */
 	private int scan(ByteBuf in) {
 		int start = in.readerIndex() + this.scanned;
-		int limit = in.writerIndex();
 		// Past the limit, stop looking: the message is too large whatever follows.
-		int stop = (int) Math.min(limit, in.readerIndex() + (long) this.maxFrameLength + 1);
-		for (int i = start; i < stop; i++) {
-			byte b = in.getByte(i);
-			if (this.inString) {
-				if (this.escaped) {
-					this.escaped = false;
-				}
-				else if (b == '\\') {
-					this.escaped = true;
-				}
-				else if (b == '"') {
-					this.inString = false;
-				}
-			}
-			else if (b == '"') {
-				this.inString = true;
-			}
-			else if (b == '{' || b == '[') {
-				this.depth++;
-			}
-			else if ((b == '}' || b == ']') && --this.depth == 0) {
-				return i;
-			}
+		int stop = (int) Math.min(in.writerIndex(), in.readerIndex() + (long) this.maxFrameLength);
+		int at = (start < stop) ? in.forEachByte(start, stop - start, this.scanner) : -1;
+		if (at < 0) {
+			this.scanned = stop - in.readerIndex();
+			return -1;
 		}
-		this.scanned = stop - in.readerIndex();
-		return -1;
+		if (this.scanner.broken()) {
+			throw broken(in, at);
+		}
+		return at;
 	}
 
-	private static void skipWhitespace(ByteBuf in) {
-		while (in.isReadable()) {
-			byte b = in.getByte(in.readerIndex());
-			if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-				return;
-			}
-			in.skipBytes(1);
-		}
+	/** The message broke JSON's grammar at {@code at}: said in Go's words (what and where), then the stream is dropped. */
+	private MalformedFrameException broken(ByteBuf in, int at) {
+		int offset = at - in.readerIndex();
+		String problem = this.scanner.tooDeep() ? "exceeded max depth"
+				: "invalid character '" + printable(in.getByte(at)) + "' at byte " + offset;
+		boolean looksJsonRpc2 = ByteBufUtil.indexOf(JSONRPC_KEY, in.slice(in.readerIndex(), offset + 1)) >= 0;
+		fail(in);
+		return new MalformedFrameException(problem, looksJsonRpc2);
 	}
 
 	private void fail(ByteBuf in) {

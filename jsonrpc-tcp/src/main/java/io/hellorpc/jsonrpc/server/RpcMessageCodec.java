@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
+import io.hellorpc.jsonrpc.protocol.MalformedFrameException;
 import io.hellorpc.jsonrpc.protocol.MalformedMessageException;
 import io.hellorpc.jsonrpc.protocol.RpcError;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
@@ -76,6 +77,9 @@ final class RpcMessageCodec extends ChannelDuplexHandler {
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof TooLongFrameException) {
 			reject(ctx, RejectReason.TOO_LARGE, RpcErrors.messageTooLarge(this.maxMessageSize), false);
+		}
+		else if (cause instanceof MalformedFrameException broken) {
+			reject(ctx, RejectReason.MALFORMED, RpcErrors.malformed(broken.getMessage()), broken.looksJsonRpc2());
 		}
 		else if (cause instanceof CorruptedFrameException) {
 			reject(ctx, RejectReason.MALFORMED, RpcErrors.malformed(cause.getMessage()), false);

@@ -95,6 +95,33 @@ class JsonRpc2Tests {
 	}
 
 	@Test
+	void theSpecificationsBatchOfInvalidJsonIsAParseErrorAtOnceThenTheConnectionCloses() {
+		try (RawConnection connection = server.connect()) {
+			// Section 7's "rpc call Batch, invalid JSON", as written there: its brackets never balance.
+			connection.send("[\n  {\"jsonrpc\": \"2.0\", \"method\": \"sum\", \"params\": [1,2,4], \"id\": \"1\"},\n"
+					+ "  {\"jsonrpc\": \"2.0\", \"method\"\n]");
+			assertThat(connection.readLine()).isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32700,"
+					+ "\"message\":\"Parse error: invalid character ']' at byte 101\"},\"id\":null}");
+			assertThat(connection.isClosedByServer()).isTrue();
+		}
+	}
+
+	@Test
+	void aMessageThatBreaksJsonsGrammarIsAParseErrorBeforeItsBracketsBalance() {
+		for (String broken : new String[] { "{\"jsonrpc\":\"2.0\",\"method\":\"Handler.Execute\",\"params\":[}",
+				"{\"jsonrpc\":\"2.0\",\"method\":\"Handler.Execute\",\"params\":[{\"Name\" 1",
+				"{\"jsonrpc\":\"2.0\",\"method\":\"Handler.Execute\",\"params\":[{\"a\"]" }) {
+			try (RawConnection connection = server.connect()) {
+				connection.send(broken);
+				assertThat(connection.readLine()).as(broken)
+					.isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32700,\"message\":\"Parse error: invalid character '"
+							+ broken.charAt(broken.length() - 1) + "' at byte " + (broken.length() - 1) + "\"},\"id\":null}");
+				assertThat(connection.isClosedByServer()).as(broken).isTrue();
+			}
+		}
+	}
+
+	@Test
 	void aBatchIsAnsweredByOneArrayWithoutItsNotifications() {
 		TestServices.Handler handler = server.bean(TestServices.Handler.class);
 		try (RawConnection connection = server.connect()) {

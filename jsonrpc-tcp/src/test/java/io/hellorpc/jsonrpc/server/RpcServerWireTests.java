@@ -177,6 +177,23 @@ class RpcServerWireTests {
 	}
 
 	@Test
+	void aMessageThatBreaksJsonsGrammarIsAnsweredBeforeItsBracketsBalanceThenTheConnectionCloses(CapturedOutput output) {
+		for (String broken : new String[] { "{\"method\":\"Handler.Execute\",\"params\":[}",
+				"{\"method\":\"Handler.Execute\",\"params\":[{\"Name\" 1", "{\"method\":\"Handler.Execute\",\"params\":[{\"a\"]",
+				"[{\"method\" 1" }) {
+			try (RawConnection connection = server.connect()) {
+				connection.send(broken);
+				assertThat(connection.readLine()).as(broken)
+					.isEqualTo("{\"id\":null,\"result\":null,\"error\":\"jsonrpc: malformed message: invalid character '"
+							+ broken.charAt(broken.length() - 1) + "' at byte " + (broken.length() - 1) + "\"}");
+				assertThat(connection.isClosedByServer()).as(broken).isTrue();
+			}
+		}
+		assertServesOthers();
+		assertThat(output).doesNotContain("WARN", "ERROR", "\tat ");
+	}
+
+	@Test
 	void bytesThatAreNotJsonGetAnErrorThenTheConnectionCloses(CapturedOutput output) {
 		try (RawConnection connection = server.connect()) {
 			connection.send("GET / HTTP/1.1\r\n\r\n");

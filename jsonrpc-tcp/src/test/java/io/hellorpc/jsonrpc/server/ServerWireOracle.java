@@ -69,6 +69,9 @@ final class ServerWireOracle {
 		}
 		if (frames.stop() != Stop.END) {
 			oracle.bad = true;
+			// Only the bytes read up to the one that broke the message can tell its dialect.
+			oracle.badLooksV2 = frames.stop() == Stop.SYNTAX
+					&& WireModel.text(input, frames.from(), frames.stopAt() + 1).contains("\"jsonrpc\"");
 		}
 		return oracle;
 	}

@@ -6,14 +6,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.UnexpectedEndOfInputException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The wire format as the fuzz harnesses' oracles read it, independently of the code under test:
  * a stream of JSON objects or arrays, separated by JSON whitespace or by nothing, each at most
- * the message limit; whatever else comes where a message should start is bad input. Messages are
+ * the message limit; whatever else comes where a message should start is bad input, and so is a
+ * message that breaks JSON's grammar, from the byte that breaks it (as Go's decoder and a JSON-RPC
+ * 2.0 server see it, before the brackets balance, if they ever do). Messages are
  * parsed with a plain Jackson parser (no project configuration), their text read as UTF-8 with
  * every invalid sequence replaced.
  */
@@ -39,11 +46,15 @@ public final class WireModel {
 		NOT_A_MESSAGE,
 
 		/** A message (complete or not) longer than the limit. */
-		TOO_LARGE
+		TOO_LARGE,
+
+		/** A message that breaks JSON's grammar at {@code stopAt}, within the limit. */
+		SYNTAX
 
 	}
 
-	public record Frames(List<Frame> frames, Stop stop, int stopAt) {
+	/** {@code from}: where the message that stopped the stream starts (or {@code stopAt}). */
+	public record Frames(List<Frame> frames, Stop stop, int from, int stopAt) {
 
 		/** Where each message ends: the boundaries at which a peer's writes may be cut. */
 		public int[] ends() {
@@ -61,20 +72,65 @@ public final class WireModel {
 				at++;
 			}
 			if (at == input.length) {
-				return new Frames(frames, Stop.END, at);
+				return new Frames(frames, Stop.END, at, at);
 			}
 			if (input[at] != '{' && input[at] != '[') {
-				return new Frames(frames, Stop.NOT_A_MESSAGE, at);
+				return new Frames(frames, Stop.NOT_A_MESSAGE, at, at);
+			}
+			int broken = firstSyntaxError(input, at);
+			if (broken >= 0 && broken - at < maxMessage) {
+				return new Frames(frames, Stop.SYNTAX, at, broken);
 			}
 			int end = closing(input, at);
 			if ((end < 0) ? input.length - at > maxMessage : end - at > maxMessage) {
-				return new Frames(frames, Stop.TOO_LARGE, at);
+				return new Frames(frames, Stop.TOO_LARGE, at, at);
 			}
 			if (end < 0) {
-				return new Frames(frames, Stop.END, at);
+				return new Frames(frames, Stop.END, at, at);
 			}
 			frames.add(new Frame(at, end, text(input, at, end)));
 			at = end;
+		}
+	}
+
+	/** Jackson's defaults but for nesting and numbers: a message's grammar, not its size, is judged here. */
+	private static final JsonFactory GRAMMAR = JsonFactory.builder()
+		.streamReadConstraints(StreamReadConstraints.builder()
+			.maxNestingDepth(1_000_000)
+			.maxNumberLength(Integer.MAX_VALUE)
+			.maxStringLength(Integer.MAX_VALUE)
+			.build())
+		.build();
+
+	/**
+	 * Where the one JSON value starting at {@code start} breaks the grammar, as Jackson's plain
+	 * parser reads it, or -1 when it does not (it is whole, or the input ends inside it). Bytes
+	 * from 0x80 up stand for any text: as DEL, which JSON takes inside strings and nowhere else.
+	 */
+	private static int firstSyntaxError(byte[] input, int start) {
+		byte[] masked = new byte[input.length - start];
+		for (int i = 0; i < masked.length; i++) {
+			byte b = input[start + i];
+			masked[i] = (b < 0) ? 0x7F : b;
+		}
+		try (JsonParser parser = GRAMMAR.createParser(ObjectReadContext.empty(), masked)) {
+			int depth = 0;
+			do {
+				JsonToken token = parser.nextToken();
+				if (token == null) {
+					return -1;
+				}
+				depth += token.isStructStart() ? 1 : token.isStructEnd() ? -1 : 0;
+			}
+			while (depth > 0);
+			return -1;
+		}
+		catch (UnexpectedEndOfInputException ex) {
+			return -1;
+		}
+		catch (JacksonException ex) {
+			long at = (ex.getLocation() != null) ? ex.getLocation().getByteOffset() : -1;
+			return (at < 0 || at >= masked.length) ? -1 : start + (int) at;
 		}
 	}
 

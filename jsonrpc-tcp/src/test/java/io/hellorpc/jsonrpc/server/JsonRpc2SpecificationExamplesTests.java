@@ -11,7 +11,6 @@ import io.hellorpc.jsonrpc.support.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -151,7 +150,6 @@ class JsonRpc2SpecificationExamplesTests {
 	}
 
 	@Test
-	@Disabled("pending the frame decoder's bracket matching (issue 25, point 3, branch wt/i25-client)")
 	void rpcCallBatchWithInvalidJson() {
 		try (RawConnection connection = server.connect()) {
 			assertReply(call(connection, "[\n  {\"jsonrpc\": \"2.0\", \"method\": \"sum\", \"params\": [1,2,4], \"id\": \"1\"},\n"

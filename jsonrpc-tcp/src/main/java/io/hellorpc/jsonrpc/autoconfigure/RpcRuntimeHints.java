@@ -61,8 +61,12 @@ final class RpcRuntimeHints implements BeanFactoryInitializationAotProcessor {
 	static void registerEndpoint(RuntimeHints hints, Class<?> endpointClass) {
 		for (Method method : RpcServiceRegistry.callableMethods(endpointClass)) {
 			hints.reflection().registerMethod(method, ExecutableMode.INVOKE);
-			bindings.registerReflectionHints(hints.reflection(),
-					ResolvableType.forMethodParameter(method, 0, endpointClass).getType(), valueType(method, endpointClass));
+			java.lang.reflect.Type[] types = new java.lang.reflect.Type[method.getParameterCount() + 1];
+			for (int i = 0; i < method.getParameterCount(); i++) {
+				types[i] = ResolvableType.forMethodParameter(method, i, endpointClass).getType();
+			}
+			types[types.length - 1] = valueType(method, endpointClass);
+			bindings.registerReflectionHints(hints.reflection(), types);
 		}
 	}
 

@@ -8,6 +8,8 @@ import java.util.Map;
 import io.hellorpc.jsonrpc.server.RpcMethod;
 import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
@@ -26,13 +28,26 @@ public class RpcServicesEndpoint {
 		Map<String, List<MethodDescriptor>> byService = new LinkedHashMap<>();
 		for (RpcMethod method : this.registry.methods()) {
 			byService.computeIfAbsent(method.service(), (name) -> new ArrayList<>())
-				.add(new MethodDescriptor(method.name(), method.parameterType().toCanonical(),
-						method.method().getGenericReturnType().getTypeName()));
+				.add(describe(method));
 		}
 		return new Services(byService.entrySet()
 			.stream()
 			.map((entry) -> new ServiceDescriptor(entry.getKey(), entry.getValue()))
 			.toList());
+	}
+
+	private static MethodDescriptor describe(RpcMethod method) {
+		if (!method.mapped()) {
+			return new MethodDescriptor(method.name(), method.parameterType().toCanonical(),
+					method.method().getGenericReturnType().getTypeName(), null, null, null);
+		}
+		List<ParamDescriptor> params = method.params()
+			.stream()
+			.map((param) -> new ParamDescriptor(param.name(), param.type().toCanonical()))
+			.toList();
+		List<String> dialects = method.goCallable() ? List.of("go", "json-rpc-2") : List.of("json-rpc-2");
+		return new MethodDescriptor(method.name(), null, method.method().getGenericReturnType().getTypeName(),
+				method.wireName(), params, dialects);
 	}
 
 	/** Every published service. */
@@ -43,8 +58,19 @@ public class RpcServicesEndpoint {
 	public record ServiceDescriptor(String name, List<MethodDescriptor> methods) {
 	}
 
-	/** A method: its wire name ({@code Service.Method} is the service's name, a dot and this) and types. */
-	public record MethodDescriptor(String name, String requestType, String responseType) {
+	/**
+	 * A method: its name ({@code Service.Method} is the service's name, a dot and this) and types.
+	 * For an {@code @RpcMapping} method also its whole wire name (a flat name is listed under its
+	 * endpoint's service), its parameters in order, and the dialects that reach it ({@code go},
+	 * {@code json-rpc-2}); {@code requestType} is then absent. Absent members are left out of the JSON.
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record MethodDescriptor(String name, String requestType, String responseType, String wireName,
+			List<ParamDescriptor> params, List<String> dialects) {
+	}
+
+	/** A parameter of an {@code @RpcMapping} method: its Java name (named params use it) and type. */
+	public record ParamDescriptor(String name, String type) {
 	}
 
 }

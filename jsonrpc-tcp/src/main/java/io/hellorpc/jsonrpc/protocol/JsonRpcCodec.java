@@ -169,6 +169,23 @@ public final class JsonRpcCodec {
 		}
 	}
 
+	/**
+	 * One param value as a parameter's type, with Go's codec semantics: JSON {@code null} (or no
+	 * value) is the zero value, a value of the wrong JSON type is refused in Go's words.
+	 * @throws ParamsException with Go's text
+	 */
+	public Object readValue(JsonNode value, JavaType type) {
+		if (value == null || value.isNull()) {
+			return zeroValue(type);
+		}
+		try {
+			return this.mapper.treeToValue(value, type);
+		}
+		catch (JacksonException ex) {
+			throw new ParamsException(GoTypeErrors.describe(ex, value, type, this.mapper.getTypeFactory()));
+		}
+	}
+
 	/** Go's zero value: an empty object for a record or bean, "" for a string, 0 or false, else null. */
 	private Object zeroValue(JavaType type) {
 		Class<?> raw = type.getRawClass();

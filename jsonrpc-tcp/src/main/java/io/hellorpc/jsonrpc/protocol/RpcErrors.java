@@ -26,6 +26,26 @@ public final class RpcErrors {
 		return "invalid params: " + problems;
 	}
 
+	/** A param an {@code @RpcMapping} method needs that the call did not send. */
+	public static String missingParam(String param, String signature) {
+		return "invalid params: missing param \"" + param + "\" of " + signature;
+	}
+
+	/** A named param no parameter of the method has. */
+	public static String unknownParam(String param, String signature) {
+		return "invalid params: unknown param \"" + param + "\" for " + signature;
+	}
+
+	/** More positional params than the method has parameters. */
+	public static String tooManyParams(int given, String signature, int parameters) {
+		return "invalid params: " + given + " params for " + signature + ", which takes " + parameters;
+	}
+
+	/** A param whose value does not fit its parameter ({@code problem}: Go's text), or failed validation. */
+	public static String badParam(String param, String signature, String problem) {
+		return "invalid params: param \"" + param + "\" of " + signature + ": " + problem;
+	}
+
 	public static String missingParams() {
 		return "jsonrpc: request body missing params";
 	}

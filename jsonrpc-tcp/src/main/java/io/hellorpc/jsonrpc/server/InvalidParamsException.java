@@ -1,6 +1,6 @@
 package io.hellorpc.jsonrpc.server;
 
-/** A call whose params are missing, not a one-value array, or not convertible to the method's parameter type. */
+/** A call whose params are missing, extra, of the wrong shape, or not convertible to the method's parameter types. */
 final class InvalidParamsException extends RuntimeException {
 
 	InvalidParamsException(String message) {

@@ -12,10 +12,10 @@ import java.util.concurrent.ExecutionException;
  */
 final class MethodInvocation {
 
-	CompletableFuture<Object> invoke(RpcMethod method, Object param) {
+	CompletableFuture<Object> invoke(RpcMethod method, Object[] arguments) {
 		Object result;
 		try {
-			result = method.invoke(param);
+			result = method.invoke(arguments);
 		}
 		catch (Throwable ex) {
 			return CompletableFuture.failedFuture(ex);

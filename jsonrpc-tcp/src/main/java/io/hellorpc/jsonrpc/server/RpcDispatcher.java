@@ -51,7 +51,7 @@ final class RpcDispatcher {
 		}
 		RpcMethod method;
 		try {
-			method = this.registry.lookup(request.method());
+			method = this.registry.lookup(request.method(), request.protocol());
 		}
 		catch (UnknownMethodException ex) {
 			CallObservation observation = CallObservation.start(this.observations, request, null);

@@ -3,34 +3,44 @@ package io.hellorpc.jsonrpc.server;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.GenericTypeResolver;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * The services a server publishes, and the lookup of {@code Service.Method}.
+ * The services a server publishes, and the lookup of a call's method by its wire name.
  * <p>
  * Registration rules, as Go's {@code net/rpc} states its own: an endpoint bean is one service,
  * named by {@link RpcEndpoint#name()} or else its simple class name. Its methods are its public
  * instance methods (those of {@link Object} aside) that take exactly one parameter and return a
  * value; each is called by its Java name with the first letter upper-cased ({@code execute} is
- * {@code Execute}), as Go exports them. An exception the method throws becomes the call's error
- * text. Start-up fails, naming bean and method, when two beans share a service name, two methods
- * of one service share a wire name, or a bean has no method that can be called.
+ * {@code Execute}), as Go exports them. A public method annotated {@link RpcMapping} is published
+ * too, whatever its parameters and result, by the name it gives (its rules are there). An
+ * exception the method throws becomes the call's error text. Start-up fails, naming bean and
+ * method, when two beans share a service name, two methods (of any beans) share a wire name, a
+ * wire name begins {@code rpc.}, or a bean has no method that can be called.
  * <p>
  * Beans are read as Spring reads them: a proxied bean (JDK or CGLIB, say for {@code @Validated}
  * or {@code @Transactional}) is registered by its target class and called through the proxy;
@@ -39,10 +49,25 @@ import org.springframework.util.StringUtils;
  */
 public final class RpcServiceRegistry {
 
-	private final Map<String, Map<String, RpcMethod>> services;
+	/** Names the JSON-RPC 2.0 specification keeps for itself. */
+	private static final String RESERVED_PREFIX = "rpc.";
 
-	private RpcServiceRegistry(Map<String, Map<String, RpcMethod>> services) {
+	private final Map<String, RpcMethod> methods;
+
+	/** The services Go's dialect knows: those with a method it may call. */
+	private final Set<String> goServices;
+
+	/** The services JSON-RPC 2.0 knows: every endpoint's, and every {@code Service.} of a wire name. */
+	private final Set<String> services;
+
+	private RpcServiceRegistry(Map<String, RpcMethod> methods, Set<String> services) {
+		this.methods = methods;
 		this.services = services;
+		this.goServices = methods.values()
+			.stream()
+			.filter(RpcMethod::goCallable)
+			.map(RpcMethod::service)
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	/**
@@ -50,7 +75,9 @@ public final class RpcServiceRegistry {
 	 * @throws IllegalStateException naming bean and method when a rule is broken
 	 */
 	public static RpcServiceRegistry of(Map<String, Object> endpointBeans, JsonRpcCodec codec) {
-		Map<String, Map<String, RpcMethod>> services = new LinkedHashMap<>();
+		Map<String, RpcMethod> methods = new LinkedHashMap<>();
+		Map<RpcMethod, String> beanOfMethod = new IdentityHashMap<>();
+		Set<String> services = new LinkedHashSet<>();
 		Map<String, String> beanOfService = new LinkedHashMap<>();
 		endpointBeans.forEach((beanName, bean) -> {
 			Class<?> type = AopProxyUtils.ultimateTargetClass(bean);
@@ -60,34 +87,63 @@ public final class RpcServiceRegistry {
 				throw new IllegalStateException("RPC service name '" + service + "' is used by two @RpcEndpoint beans, '"
 						+ other + "' and '" + beanName + "': set a distinct name with @RpcEndpoint(name = ...)");
 			}
-			services.put(service, methodsOf(beanName, bean, type, service, codec));
+			services.add(service);
+			for (RpcMethod method : methodsOf(beanName, bean, type, service, codec)) {
+				RpcMethod taken = methods.putIfAbsent(method.wireName(), method);
+				if (taken == null) {
+					beanOfMethod.put(method, beanName);
+					services.add(method.service());
+				}
+				else if (beanOfMethod.get(taken).equals(beanName)) {
+					throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' has two methods called "
+							+ method.wireName() + ": " + signature(taken.method()) + " and " + signature(method.method())
+							+ "; rename one of them");
+				}
+				else {
+					throw new IllegalStateException("RPC method name '" + method.wireName() + "' is used by two methods, "
+							+ signature(taken.method()) + " of @RpcEndpoint bean '" + beanOfMethod.get(taken) + "' and "
+							+ signature(method.method()) + " of bean '" + beanName
+							+ "': method names are global to the server; rename one with @RpcMapping(\"...\")");
+				}
+			}
 		});
-		return new RpcServiceRegistry(Collections.unmodifiableMap(services));
+		return new RpcServiceRegistry(Collections.unmodifiableMap(methods), Collections.unmodifiableSet(services));
 	}
 
 	/**
-	 * Finds the method a call names.
+	 * Finds the method a call in Go's dialect names.
 	 * @throws UnknownMethodException with Go's text when there is none
 	 */
 	RpcMethod lookup(String serviceMethod) {
-		int dot = (serviceMethod != null) ? serviceMethod.lastIndexOf('.') : -1;
+		return lookup(serviceMethod, RpcProtocol.GO);
+	}
+
+	/**
+	 * Finds the method a call names. Go's dialect reaches only {@linkplain RpcMethod#goCallable()
+	 * Go-shaped} methods, and answers any other name in Go's words; JSON-RPC 2.0 reaches every method.
+	 * @throws UnknownMethodException when there is none
+	 */
+	RpcMethod lookup(String wireName, RpcProtocol protocol) {
+		boolean go = protocol != RpcProtocol.JSON_RPC_2;
+		RpcMethod method = (wireName != null) ? this.methods.get(wireName) : null;
+		if (method != null && (!go || method.goCallable())) {
+			return method;
+		}
+		int dot = (wireName != null) ? wireName.lastIndexOf('.') : -1;
 		if (dot < 0) {
-			throw new UnknownMethodException(RpcErrors.illFormedMethod(serviceMethod != null ? serviceMethod : ""));
+			throw new UnknownMethodException(go ? RpcErrors.illFormedMethod(wireName != null ? wireName : "")
+					: RpcErrors.methodNotFound(wireName != null ? wireName : ""));
 		}
-		Map<String, RpcMethod> methods = this.services.get(serviceMethod.substring(0, dot));
-		if (methods == null) {
-			throw new UnknownMethodException(RpcErrors.serviceNotFound(serviceMethod));
+		Set<String> known = go ? this.goServices : this.services;
+		if (!known.contains(wireName.substring(0, dot))) {
+			throw new UnknownMethodException(RpcErrors.serviceNotFound(wireName));
 		}
-		RpcMethod method = methods.get(serviceMethod.substring(dot + 1));
-		if (method == null) {
-			throw new UnknownMethodException(RpcErrors.methodNotFound(serviceMethod));
-		}
-		return method;
+		throw new UnknownMethodException(RpcErrors.methodNotFound(wireName));
 	}
 
 	/** The registered methods, service by service, in registration order. */
 	public List<RpcMethod> methods() {
-		return this.services.values().stream().flatMap((methods) -> methods.values().stream()).toList();
+		return List.copyOf(this.methods.values());
 	}
 
 	private static String serviceName(Class<?> type) {
@@ -98,21 +154,44 @@ public final class RpcServiceRegistry {
 		return StringUtils.hasText(name) ? name : type.getSimpleName();
 	}
 
-	private static Map<String, RpcMethod> methodsOf(String beanName, Object bean, Class<?> type, String service,
+	private static List<RpcMethod> methodsOf(String beanName, Object bean, Class<?> type, String service,
 			JsonRpcCodec codec) {
-		Map<String, RpcMethod> methods = new LinkedHashMap<>();
-		for (Method method : callableMethods(type)) {
-			String wireName = StringUtils.capitalize(method.getName());
-			Method invocable = invocable(beanName, method, bean);
-			Type parameterType = GenericTypeResolver.resolveType(method.getGenericParameterTypes()[0], type);
-			RpcMethod rpcMethod = new RpcMethod(service, wireName, bean, invocable, codec.type(parameterType),
-					isValidated(method));
-			RpcMethod other = methods.putIfAbsent(wireName, rpcMethod);
-			if (other != null) {
-				throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' has two methods called "
-						+ service + "." + wireName + ": " + signature(other.method()) + " and " + signature(method)
-						+ "; rename one of them");
+		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type)) {
+			if ((!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers()))
+					&& MergedAnnotations.from(method).isPresent(RpcMapping.class)) {
+				throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' has @RpcMapping on " + signature(method)
+						+ ", which is not a public instance method: an RPC can call only those");
 			}
+		}
+		List<RpcMethod> methods = new ArrayList<>();
+		for (Method method : callableMethods(type)) {
+			MergedAnnotation<RpcMapping> mapping = MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY)
+				.get(RpcMapping.class);
+			boolean mapped = mapping.isPresent();
+			String given = mapped ? mapping.getString("value") : "";
+			String wireName = given.isEmpty() ? service + "." + StringUtils.capitalize(method.getName()) : given;
+			if (wireName.startsWith(RESERVED_PREFIX)) {
+				throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' maps " + signature(method)
+						+ " to '" + wireName + "': names beginning 'rpc.' are reserved by the JSON-RPC 2.0 specification");
+			}
+			int dot = wireName.lastIndexOf('.');
+			String methodService = (dot < 0) ? service : wireName.substring(0, dot);
+			String name = (dot < 0) ? wireName : wireName.substring(dot + 1);
+			List<RpcMethod.Param> params = new ArrayList<>();
+			for (Parameter parameter : method.getParameters()) {
+				if (mapped && !parameter.isNamePresent()) {
+					throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' maps " + signature(method)
+							+ " to '" + wireName + "', but its parameter names were not compiled in: named params bind by "
+							+ "them; compile with -parameters (Spring Boot's parent POM does)");
+				}
+				int index = params.size();
+				Type parameterType = GenericTypeResolver.resolveType(method.getGenericParameterTypes()[index], type);
+				params.add(new RpcMethod.Param(parameter.getName(), codec.type(parameterType), isValidated(method, index)));
+			}
+			boolean goShaped = params.size() == 1 && method.getReturnType() != void.class;
+			boolean goCallable = !mapped || (goShaped && dot > 0 && dot < wireName.length() - 1);
+			methods.add(new RpcMethod(methodService, name, wireName, bean, invocable(beanName, method, bean),
+					List.copyOf(params), mapped, goCallable));
 		}
 		if (methods.isEmpty()) {
 			throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' (" + type.getName()
@@ -135,9 +214,9 @@ public final class RpcServiceRegistry {
 		return invocable;
 	}
 
-	/** Whether the param is to be validated: {@code @Valid} (or {@code @Validated}) on the parameter. */
-	private static boolean isValidated(Method method) {
-		MergedAnnotations annotations = MergedAnnotations.from(new MethodParameter(method, 0).getParameterAnnotations());
+	/** Whether a param is to be validated: {@code @Valid} (or {@code @Validated}) on the parameter. */
+	private static boolean isValidated(Method method, int index) {
+		MergedAnnotations annotations = MergedAnnotations.from(new MethodParameter(method, index).getParameterAnnotations());
 		return annotations.isPresent("jakarta.validation.Valid")
 				|| annotations.isPresent("org.springframework.validation.annotation.Validated");
 	}
@@ -148,13 +227,20 @@ public final class RpcServiceRegistry {
 	}
 
 	private static boolean isCallable(Method method) {
-		return method.getDeclaringClass() != Object.class && !Modifier.isStatic(method.getModifiers())
-				&& !method.isBridge() && !method.isSynthetic() && method.getParameterCount() == 1
-				&& method.getReturnType() != void.class;
+		if (method.getDeclaringClass() == Object.class || Modifier.isStatic(method.getModifiers()) || method.isBridge()
+				|| method.isSynthetic()) {
+			return false;
+		}
+		if (MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY).isPresent(RpcMapping.class)) {
+			return true;
+		}
+		return method.getParameterCount() == 1 && method.getReturnType() != void.class;
 	}
 
 	private static String signature(Method method) {
-		return method.getName() + "(" + method.getParameterTypes()[0].getSimpleName() + ")";
+		return Arrays.stream(method.getParameterTypes())
+			.map(Class::getSimpleName)
+			.collect(Collectors.joining(", ", method.getName() + "(", ")"));
 	}
 
 }

@@ -66,6 +66,13 @@ public final class Json2Peers {
 		}
 	}
 
+	/** Runs {@code interop/node/jayson-mapped.js PORT} (jayson's client calling {@code @RpcMapping} methods) to completion. */
+	public static ProcessResult jaysonMapped(int port) {
+		List<String> command = new ArrayList<>(nodeCommand(String.valueOf(port)));
+		command.set(1, GoPeer.repositoryRoot().resolve("interop/node/jayson-mapped.js").toString());
+		return run(command, 120);
+	}
+
 	/** Runs {@code interop/python/aiorpcx_client.py PORT} to completion. */
 	public static ProcessResult aiorpcx(int port) {
 		Path script = GoPeer.repositoryRoot().resolve("interop/python/aiorpcx_client.py");

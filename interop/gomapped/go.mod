@@ -1,0 +1,3 @@
+module hellorpc/gomapped
+
+go 1.19

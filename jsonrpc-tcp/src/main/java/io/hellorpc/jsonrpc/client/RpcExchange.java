@@ -14,7 +14,8 @@ import java.lang.annotation.Target;
  * with the service taken from the interface. On the interface, the value is the service name for
  * all its methods. Without a value, names follow Go's convention: the service is the interface's
  * simple name, the method its Java name with the first letter upper-cased ({@code execute} is
- * {@code Execute}).
+ * {@code Execute}). A flat JSON-RPC 2.0 name, with no service in front ({@code subtract},
+ * {@code eth_getBalance}, {@code textDocument/didOpen}), is asked for with {@link #flatName()}.
  * <p>
  * A method's parameters are the call's params. With one parameter, it is the call's one param,
  * {@code "params":[param]}, in both dialects. In JSON-RPC 2.0 a method may take any number: they go
@@ -39,6 +40,15 @@ public @interface RpcExchange {
 	 * answers. The client cannot be made for Go's dialect, which has no notifications.
 	 */
 	boolean notification() default false;
+
+	/**
+	 * JSON-RPC 2.0: the wire name is the value exactly as written (or, without a value, the Java
+	 * method name as it is), with no service put in front: {@code @RpcExchange(value = "subtract",
+	 * flatName = true)} calls {@code subtract}, as a server's {@code @RpcMapping("subtract")}
+	 * publishes it. On the interface, it holds for all its methods. Go's dialect names every method
+	 * {@code Service.Method}, so there the client is refused when it is made.
+	 */
+	boolean flatName() default false;
 
 	/**
 	 * JSON-RPC 2.0: send the parameters by name, {@code "params":{"name":value,...}}, named as in

@@ -68,12 +68,21 @@ public final class RpcServiceProxyFactory {
 	/** The wire name a method of an {@code @RpcExchange} interface calls. */
 	static String wireName(Class<?> serviceType, Method method) {
 		String declared = MergedAnnotations.from(method).get(RpcExchange.class).getValue("value", String.class).orElse("");
+		if (isFlat(serviceType, method)) {
+			return StringUtils.hasText(declared) ? declared : method.getName();
+		}
 		if (declared.contains(".")) {
 			return declared;
 		}
 		String service = MergedAnnotations.from(serviceType).get(RpcExchange.class).getValue("value", String.class).orElse("");
 		return (StringUtils.hasText(service) ? service : serviceType.getSimpleName()) + "."
 				+ (StringUtils.hasText(declared) ? declared : StringUtils.capitalize(method.getName()));
+	}
+
+	/** {@link RpcExchange#flatName()} on the method or on its interface. */
+	static boolean isFlat(Class<?> serviceType, Method method) {
+		return MergedAnnotations.from(method).get(RpcExchange.class).getValue("flatName", Boolean.class).orElse(false)
+				|| MergedAnnotations.from(serviceType).get(RpcExchange.class).getValue("flatName", Boolean.class).orElse(false);
 	}
 
 	/** How one method calls: its wire name, the result type, and whether it waits. */
@@ -115,6 +124,11 @@ public final class RpcServiceProxyFactory {
 				.get(RpcExchange.class)
 				.getValue("namedParams", Boolean.class)
 				.orElse(false);
+			if (protocol != RpcProtocol.JSON_RPC_2 && isFlat(serviceType, method)) {
+				throw new IllegalStateException("@RpcExchange(flatName = true) method " + where + " calls '"
+						+ RpcServiceProxyFactory.wireName(serviceType, method) + "', which needs JSON-RPC 2.0: Go's net/rpc dialect names every method"
+						+ " Service.Method (rpc.client.protocol=json-rpc-2)");
+			}
 			Params params = params(method, where, named, protocol);
 			ResolvableType returned = ResolvableType.forMethodReturnType(method, serviceType);
 			boolean isVoid = returned.resolve() == void.class || returned.resolve() == Void.class;

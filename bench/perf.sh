@@ -39,7 +39,9 @@
 # /actuator/prometheus (rpc_server_requests_seconds_count) in the measured window.
 #   FLEET_LOADS="1x64 4x16"   TEMPLATES x IN FLIGHT of the fleet rows (default 1x64)
 #
-# Prints Markdown tables, then the start-up rows of bench/startup.sh (STARTUP=0 leaves them out).
+# Prints Markdown tables, then the start-up rows of bench/startup.sh (STARTUP=0 leaves them out);
+# keeps them in target/bench/figures.md and charts the servers table as target/bench/figures.svg
+# (bench/chart.sh; gnuplot).
 #   CALLS=200 LOADS="1x1 4x16" STARTUP=0 bench/perf.sh
 #                        (smoke mode: every row makes a fixed number of calls, however slow the
 #                         machine; nothing is timed. The test suite runs it so.)
@@ -57,6 +59,18 @@ sections=" ${SECTIONS:-servers clients dialects tls fleet} "
 has() { [[ $sections == *" $1 "* ]]; }
 rounds=${ROUNDS:-1}
 mkdir -p "$work"
+# The run's output also goes to $work/figures.md, and bench/chart.sh draws its servers table as
+# $work/figures.svg at the end (CHART=0: no chart).
+if [ -z "${PERF_RECORDING:-}" ]; then
+  set +e
+  PERF_RECORDING=1 bash bench/perf.sh "$@" | tee "$work/figures.md"
+  status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" = 0 ] && [ "${CHART:-1}" != 0 ] && has servers; then
+    bash bench/chart.sh "$work/figures.md" "$work/figures.svg" || echo "perf: no chart (above)" >&2
+  fi
+  exit "$status"
+fi
 
 [ -f hello-server/target/hello-server.jar ] && [ -d jsonrpc-tcp/target/test-classes ] || ./mvnw -q -B package -DskipTests
 (cd interop/gohello && GOPROXY=off go build -o "../../$work/gohello" .)

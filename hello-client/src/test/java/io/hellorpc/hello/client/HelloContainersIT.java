@@ -9,14 +9,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.github.dockerjava.api.DockerClient;
+import io.hellorpc.jsonrpc.client.RpcRemoteException;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
 import io.hellorpc.jsonrpc.client.RpcTemplateBuilder;
 import io.hellorpc.jsonrpc.support.GoPeer;
@@ -44,8 +49,11 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.MountableFile;
 import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -203,6 +211,14 @@ class HelloContainersIT {
 					.orElse(null), (id) -> id != null);
 			this.clientRun = await().atMost(Duration.ofMinutes(2))
 				.until(() -> docker.inspectContainerCmd(client).exec(), (run) -> "exited".equals(run.getState().getStatus()));
+			// A few calls that fail, so that the error series (alerts, dashboard) have data too; not
+			// Handler.Execute, whose calls the tests count.
+			try (RpcTemplate rpc = new RpcTemplateBuilder().address("127.0.0.1", publishedPort(replica(1), 1337)).build()) {
+				for (int call = 0; call < 3; call++) {
+					assertThatExceptionOfType(RpcRemoteException.class)
+						.isThrownBy(() -> rpc.call("Handler.Missing", new Greeter.Request("x"), Greeter.Response.class));
+				}
+			}
 		}
 
 		@AfterAll
@@ -250,6 +266,78 @@ class HelloContainersIT {
 					.count()).isEqualTo(REPLICAS));
 		}
 
+		@Test
+		void prometheusLoadsEveryAlertAndRecordingRuleOfOpsPrometheus() throws Exception {
+			Set<String> expected = ruleNames();
+			assertThat(expected).hasSizeGreaterThan(4);
+			JsonNode groups = json(prometheusApi("/api/v1/rules")).path("data").path("groups");
+			Map<String, String> loaded = new TreeMap<>();
+			for (JsonNode group : groups) {
+				for (JsonNode rule : group.path("rules")) {
+					loaded.put(rule.path("name").asString(), rule.path("health").asString());
+				}
+			}
+			assertThat(loaded.keySet()).isEqualTo(expected);
+			await().atMost(Duration.ofSeconds(90))
+				.untilAsserted(() -> assertThat(healthOfEachRule()).as("health of each rule").allSatisfy((rule, health) -> assertThat(health).as(rule).isEqualTo("ok")));
+		}
+
+		@Test
+		void afterRealCallsEveryRecordingRuleHasAValueForHandlerExecute() throws Exception {
+			for (String record : recordingRuleNames()) {
+				await().atMost(Duration.ofSeconds(120))
+					.untilAsserted(() -> assertThat(result(record + "{rpc_service=\"Handler\",rpc_method=\"Execute\"}"))
+						.as(record)
+						.isNotEmpty());
+			}
+			// 300 calls, none failed: the error ratio is 0 (not absent) while calls are in the window
+			assertThat(result("job_service_method:rpc_server_request_errors_per_requests:ratio_rate5m{rpc_method=\"Execute\"}").get(0)
+				.path("value").get(1).asString()).isEqualTo("0");
+		}
+
+		/**
+		 * Every query of every panel of ops/grafana/hello-rpc.json, as Grafana would send it, returns
+		 * data from this Prometheus, and every metric it names is in a replica's scrape.
+		 */
+		@Test
+		void everyDashboardQueryReturnsDataAndNamesOnlyMetricsTheServerExports() throws Exception {
+			List<String> queries = DashboardQueries.of(json(Files.readString(ROOT.resolve("ops/grafana/hello-rpc.json"))));
+			assertThat(queries).hasSizeGreaterThan(10);
+			String scrape = get("http://127.0.0.1:" + publishedPort(replica(1), 8080) + "/actuator/prometheus");
+			Set<String> exported = scrape.lines()
+				.filter((line) -> !line.startsWith("#") && !line.isBlank())
+				.map((line) -> line.split("[{ ]", 2)[0])
+				.collect(Collectors.toCollection(TreeSet::new));
+			for (String query : queries) {
+				assertThat(DashboardQueries.metricNames(query)).as(query).isNotEmpty().allSatisfy((name) -> assertThat(exported).as("metrics in /actuator/prometheus").contains(name));
+				String promql = DashboardQueries.asGrafanaSendsIt(query);
+				await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(result(promql)).as(promql).isNotEmpty());
+			}
+		}
+
+		private Map<String, String> healthOfEachRule() throws Exception {
+			Map<String, String> health = new TreeMap<>();
+			for (JsonNode group : json(prometheusApi("/api/v1/rules")).path("data").path("groups")) {
+				for (JsonNode rule : group.path("rules")) {
+					health.put(rule.path("name").asString(), rule.path("health").asString());
+				}
+			}
+			return health;
+		}
+
+		private List<JsonNode> result(String query) throws Exception {
+			JsonNode answer = json(prometheus(query));
+			assertThat(answer.path("status").asString()).as(query + ": " + answer).isEqualTo("success");
+			List<JsonNode> series = new ArrayList<>();
+			answer.path("data").path("result").forEach(series::add);
+			return series;
+		}
+
+		private String prometheusApi(String path) throws Exception {
+			int port = publishedPort(this.compose.getContainerByServiceName("prometheus_1").orElseThrow(), 9090);
+			return get("http://127.0.0.1:" + port + path);
+		}
+
 		/** The ephemeral host port Docker published the container's port on (Compose's, not Testcontainers' mapping). */
 		private int publishedPort(ContainerState container, int port) {
 			return Integer.parseInt(container.getContainerInfo().getNetworkSettings().getPorts().getBindings()
@@ -265,6 +353,31 @@ class HelloContainersIT {
 			return get("http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
 		}
 
+	}
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static JsonNode json(String text) {
+		return JSON.readTree(text);
+	}
+
+	/** The names of the rules in ops/prometheus/hello-rpc.rules.yml: alerts and recordings. */
+	private static Set<String> ruleNames() throws Exception {
+		return rules().stream()
+			.map((rule) -> (String) rule.getOrDefault("alert", rule.get("record")))
+			.collect(Collectors.toCollection(TreeSet::new));
+	}
+
+	private static List<String> recordingRuleNames() throws Exception {
+		return rules().stream().filter((rule) -> rule.containsKey("record")).map((rule) -> (String) rule.get("record")).toList();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> rules() throws Exception {
+		Map<String, Object> file = new Yaml().load(Files.readString(ROOT.resolve("ops/prometheus/hello-rpc.rules.yml")));
+		return ((List<Map<String, Object>>) file.get("groups")).stream()
+			.flatMap((group) -> ((List<Map<String, Object>>) group.get("rules")).stream())
+			.toList();
 	}
 
 	/** The {@code Handler.Execute} calls a scrape counts, every outcome summed. */

@@ -46,7 +46,8 @@ public class RpcServicesEndpoint {
 			.map((param) -> new ParamDescriptor(param.name(), param.type().toCanonical()))
 			.toList();
 		List<String> dialects = method.goCallable() ? List.of("go", "json-rpc-2") : List.of("json-rpc-2");
-		return new MethodDescriptor(method.name(), null, method.method().getGenericReturnType().getTypeName(),
+		String requestType = method.goCallable() ? method.parameterType().toCanonical() : null;
+		return new MethodDescriptor(method.name(), requestType, method.method().getGenericReturnType().getTypeName(),
 				method.wireName(), params, dialects);
 	}
 
@@ -62,7 +63,7 @@ public class RpcServicesEndpoint {
 	 * A method: its name ({@code Service.Method} is the service's name, a dot and this) and types.
 	 * For an {@code @RpcMapping} method also its whole wire name (a flat name is listed under its
 	 * endpoint's service), its parameters in order, and the dialects that reach it ({@code go},
-	 * {@code json-rpc-2}); {@code requestType} is then absent. Absent members are left out of the JSON.
+	 * {@code json-rpc-2}); {@code requestType} is then there only when Go's dialect reaches it. Absent members are left out of the JSON.
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record MethodDescriptor(String name, String requestType, String responseType, String wireName,

@@ -126,6 +126,11 @@ public final class JsonRpcCodec {
 		return this.mapper.constructType(type);
 	}
 
+	/** The array type of the given element type ({@code T[]} of a resolved {@code T}). */
+	public JavaType arrayType(JavaType elementType) {
+		return this.mapper.getTypeFactory().constructArrayType(elementType);
+	}
+
 	/**
 	 * The call's param as the method's parameter type, with Go's codec semantics: {@code params} is
 	 * read into a one-slot array, so {@code []}, {@code [null]} give the zero value and values past

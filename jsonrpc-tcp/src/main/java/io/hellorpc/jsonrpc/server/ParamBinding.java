@@ -41,7 +41,8 @@ final class ParamBinding {
 		JsonNode params = request.params();
 		List<RpcMethod.Param> parameters = method.params();
 		Object[] arguments;
-		if (parameters.size() == 1 && params != null && params.isObject() && isObject(parameters.get(0).type())) {
+		if (parameters.size() == 1 && params != null && params.isObject() && isObject(parameters.get(0).type())
+				&& !namesItsParameter(params, parameters.get(0))) {
 			// The one object parameter is the named params object itself, as for methods of Go's shape.
 			arguments = new Object[] { value(method, parameters.get(0), params) };
 		}
@@ -51,13 +52,57 @@ final class ParamBinding {
 		for (int i = 0; i < arguments.length; i++) {
 			RpcMethod.Param param = parameters.get(i);
 			if (param.validated()) {
-				String problems = this.validator.check(arguments[i]);
-				if (problems != null) {
-					throw new InvalidParamsException(RpcErrors.badParam(param.name(), method.signature(), problems));
+				for (Object value : validatedValues(arguments[i])) {
+					String problems = this.validator.check(value);
+					if (problems != null) {
+						throw new InvalidParamsException(RpcErrors.badParam(param.name(), method.signature(), problems));
+					}
 				}
 			}
 		}
 		return arguments;
+	}
+
+	/** What {@code @Valid} checks: the value, each element of a varargs array, the value inside an {@link Optional}. */
+	private static List<Object> validatedValues(Object argument) {
+		if (argument instanceof Optional<?> optional) {
+			return optional.<List<Object>>map(List::of).orElse(List.of());
+		}
+		if (argument != null && argument.getClass().isArray() && !argument.getClass().getComponentType().isPrimitive()) {
+			return java.util.Arrays.asList((Object[]) argument);
+		}
+		return java.util.Collections.singletonList(argument);
+	}
+
+	/**
+	 * Whether a named-params object names the one object parameter itself ({@code {"person":{...}}}
+	 * for {@code admit(Person person)}): its only member has the parameter's name, which is not a
+	 * property of the parameter's type.
+	 */
+	private static boolean namesItsParameter(JsonNode params, RpcMethod.Param param) {
+		if (params.size() != 1 || !params.has(param.name()) || param.type().isMapLikeType()) {
+			return false;
+		}
+		return !propertyNames(param.type().getRawClass()).contains(param.name());
+	}
+
+	private static Set<String> propertyNames(Class<?> type) {
+		Set<String> names = new HashSet<>();
+		if (type.isRecord()) {
+			for (java.lang.reflect.RecordComponent component : type.getRecordComponents()) {
+				names.add(component.getName());
+			}
+			return names;
+		}
+		for (java.beans.PropertyDescriptor property : org.springframework.beans.BeanUtils.getPropertyDescriptors(type)) {
+			names.add(property.getName());
+		}
+		for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+			for (java.lang.reflect.Field field : c.getDeclaredFields()) {
+				names.add(field.getName());
+			}
+		}
+		return names;
 	}
 
 	/** Today's binding: the one param, Go's one-slot array (in 2.0, an object is the param itself). */
@@ -117,7 +162,7 @@ final class ParamBinding {
 			RpcMethod.Param param = parameters.get(i);
 			JsonNode value = params.get(param.name());
 			boolean rest = method.varargs() && i == arguments.length - 1;
-			if (value == null && rest) {
+			if ((value == null || value.isNull()) && rest) {
 				arguments[i] = Array.newInstance(param.type().getContentType().getRawClass(), 0);
 			}
 			else {
@@ -156,16 +201,22 @@ final class ParamBinding {
 		}
 	}
 
-	/** Whether a named-params object is the parameter itself: a record, a bean, a {@code Map}, not a simple value or a collection. */
+	/**
+	 * Whether a named-params object is the parameter itself: a {@code Map}, a record, or a bean of
+	 * the application's (no JDK type such as {@code URI} or {@code LocalDate}, which Jackson reads
+	 * from a scalar; no enum, array, collection or {@code Optional}).
+	 */
 	static boolean isObject(JavaType type) {
 		if (type.isMapLikeType()) {
 			return true;
 		}
 		Class<?> raw = type.getRawClass();
-		return !type.isContainerType() && !type.isReferenceType() && !raw.isPrimitive() && !raw.isEnum()
-				&& !Number.class.isAssignableFrom(raw) && raw != Boolean.class && raw != Character.class
-				&& !CharSequence.class.isAssignableFrom(raw) && !raw.getName().startsWith("java.time.")
-				&& raw != java.util.UUID.class;
+		if (type.isContainerType() || type.isReferenceType() || raw.isPrimitive() || raw.isEnum() || raw.isArray()
+				|| raw.isInterface()) {
+			return false;
+		}
+		String name = raw.getName();
+		return raw.isRecord() || !(name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk."));
 	}
 
 }

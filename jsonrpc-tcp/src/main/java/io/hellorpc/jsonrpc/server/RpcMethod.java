@@ -54,19 +54,17 @@ public record RpcMethod(String service, String name, String wireName, Object bea
 		return this.method.getReturnType() == void.class;
 	}
 
-	/** The method as callers read it in errors: {@code subtract(int minuend, int subtrahend)}. */
+	/**
+	 * The method as callers read it in errors, by parameter names only ({@code subtract(minuend,
+	 * subtrahend)}, {@code join(separator, parts...)}): no reply names a Java type.
+	 */
 	public String signature() {
-		return this.params.stream()
-			.map((param) -> typeName(param) + " " + param.name())
-			.collect(Collectors.joining(", ", this.wireName + "(", ")"));
-	}
-
-	private String typeName(Param param) {
-		boolean last = param == this.params.get(this.params.size() - 1);
-		if (last && varargs()) {
-			return param.type().getContentType().getRawClass().getSimpleName() + "...";
+		int last = this.params.size() - 1;
+		StringBuilder text = new StringBuilder(this.wireName).append('(');
+		for (int i = 0; i <= last; i++) {
+			text.append((i > 0) ? ", " : "").append(this.params.get(i).name()).append((i == last && varargs()) ? "..." : "");
 		}
-		return param.type().getRawClass().getSimpleName();
+		return text.append(')').toString();
 	}
 
 	/** Invokes the method with one argument per parameter; what it throws (exception or error) is thrown as is, not wrapped. */

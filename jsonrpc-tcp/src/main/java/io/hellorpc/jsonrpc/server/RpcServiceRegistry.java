@@ -107,7 +107,26 @@ public final class RpcServiceRegistry {
 				}
 			}
 		});
+		refuseSharedTags(methods.values());
 		return new RpcServiceRegistry(Collections.unmodifiableMap(methods), Collections.unmodifiableSet(services));
+	}
+
+	/**
+	 * A flat name is tagged with its endpoint's service ({@code subtract} of {@code Calc}: service
+	 * {@code Calc}, method {@code subtract}), so it must not meet a {@code Calc.subtract}: their
+	 * metrics would be one series.
+	 */
+	private static void refuseSharedTags(Iterable<RpcMethod> methods) {
+		Map<String, RpcMethod> byTags = new LinkedHashMap<>();
+		for (RpcMethod method : methods) {
+			RpcMethod other = byTags.putIfAbsent(method.service() + "." + method.name(), method);
+			if (other != null) {
+				throw new IllegalStateException("RPC methods '" + other.wireName() + "' (" + signature(other.method())
+						+ ") and '" + method.wireName() + "' (" + signature(method.method()) + ") would share the metrics tags"
+						+ " rpc.service=" + method.service() + ", rpc.method=" + method.name()
+						+ ": rename one with @RpcMapping(\"...\")");
+			}
+		}
 	}
 
 	/**
@@ -170,7 +189,7 @@ public final class RpcServiceRegistry {
 			boolean mapped = mapping.isPresent();
 			String given = mapped ? mapping.getString("value") : "";
 			String wireName = given.isEmpty() ? service + "." + StringUtils.capitalize(method.getName()) : given;
-			if (wireName.startsWith(RESERVED_PREFIX)) {
+			if (given.startsWith(RESERVED_PREFIX)) {
 				throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' maps " + signature(method)
 						+ " to '" + wireName + "': names beginning 'rpc.' are reserved by the JSON-RPC 2.0 specification");
 			}
@@ -185,11 +204,13 @@ public final class RpcServiceRegistry {
 							+ "them; compile with -parameters (Spring Boot's parent POM does)");
 				}
 				int index = params.size();
-				Type parameterType = GenericTypeResolver.resolveType(method.getGenericParameterTypes()[index], type);
-				params.add(new RpcMethod.Param(parameter.getName(), codec.type(parameterType), isValidated(method, index)));
+				params.add(new RpcMethod.Param(parameter.getName(),
+						resolvedType(method.getGenericParameterTypes()[index], type, codec), isValidated(method, index)));
 			}
 			boolean goShaped = params.size() == 1 && method.getReturnType() != void.class;
-			boolean goCallable = !mapped || (goShaped && dot > 0 && dot < wireName.length() - 1);
+			// Go registers exported methods only: a method part beginning lower-case is not Go's to call.
+			boolean goCallable = !mapped || (goShaped && dot > 0 && dot < wireName.length() - 1
+					&& Character.isUpperCase(wireName.codePointAt(dot + 1)));
 			methods.add(new RpcMethod(methodService, name, wireName, bean, invocable(beanName, method, bean),
 					List.copyOf(params), mapped, goCallable));
 		}
@@ -198,6 +219,14 @@ public final class RpcServiceRegistry {
 					+ ") has no method an RPC can call: it needs a public method with one parameter and a return value");
 		}
 		return methods;
+	}
+
+	/** A parameter's type resolved against the bean class; a generic array ({@code T...}) too, element by element. */
+	private static tools.jackson.databind.JavaType resolvedType(Type declared, Class<?> beanClass, JsonRpcCodec codec) {
+		if (declared instanceof java.lang.reflect.GenericArrayType array) {
+			return codec.arrayType(resolvedType(array.getGenericComponentType(), beanClass, codec));
+		}
+		return codec.type(GenericTypeResolver.resolveType(declared, beanClass));
 	}
 
 	/** The method to invoke on the bean itself (through its proxy, if any), made accessible for a package-private class. */

@@ -21,7 +21,7 @@ class JaysonMappingInteropTests {
 					named: 19
 					varargs: 7
 					no params: ["hello",5]
-					missing: error -32602 invalid params: missing param "subtrahend" of subtract(int minuend, int subtrahend)
+					missing: error -32602 invalid params: missing param "subtrahend" of subtract(minuend, subtrahend)
 					""");
 		}
 	}

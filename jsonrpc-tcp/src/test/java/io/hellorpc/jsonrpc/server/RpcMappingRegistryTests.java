@@ -209,8 +209,70 @@ class RpcMappingRegistryTests {
 						List.of("json-rpc-2")),
 				new MethodDescriptor("Reset", null, "void", "Calc.Reset", List.of(), List.of("json-rpc-2")),
 				new MethodDescriptor("Execute", "java.lang.String", "java.lang.String", null, null, null));
-		assertThat(services.get("Arith")).containsExactly(new MethodDescriptor("Add", null, "int", "Arith.Add",
+		assertThat(services.get("Arith")).containsExactly(new MethodDescriptor("Add", "java.lang.Integer", "int", "Arith.Add",
 				List.of(new ParamDescriptor("a", "java.lang.Integer")), List.of("go", "json-rpc-2")));
+	}
+
+	@RpcEndpoint
+	static class StaticMapping {
+
+		public String execute(String name) {
+			return name;
+		}
+
+		@RpcMapping("now")
+		public static String now(String zone) {
+			return zone;
+		}
+
+	}
+
+	@Test
+	void aMappingOnAStaticMethodIsRefused() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> RpcServiceRegistry.of(Map.of("static", new StaticMapping()), this.codec))
+			.withMessage("@RpcEndpoint bean 'static' has @RpcMapping on now(String), which is not a public instance "
+					+ "method: an RPC can call only those");
+	}
+
+	/** A service named "rpc" by @RpcEndpoint, with no @RpcMapping: Go's rule, as before @RpcMapping existed. */
+	@RpcEndpoint(name = "rpc")
+	static class RpcNamedService {
+
+		public String execute(String name) {
+			return name;
+		}
+
+	}
+
+	@Test
+	void anUnmappedServiceNamedRpcIsPublishedAsBefore() {
+		RpcServiceRegistry registry = RpcServiceRegistry.of(Map.of("rpcNamed", new RpcNamedService()), this.codec);
+		assertThat(registry.lookup("rpc.Execute").method().getName()).isEqualTo("execute");
+	}
+
+	@RpcEndpoint
+	static class SharedTags {
+
+		@RpcMapping("subtract")
+		public int subtract(int minuend, int subtrahend) {
+			return minuend - subtrahend;
+		}
+
+		@RpcMapping("SharedTags.subtract")
+		public int minus(int a, int b) {
+			return a - b;
+		}
+
+	}
+
+	@Test
+	void aFlatNameAndAServiceMethodThatWouldShareTheirMetricsTagsAreRefused() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> RpcServiceRegistry.of(Map.of("shared", new SharedTags()), this.codec))
+			.withMessageContaining("would share the metrics tags rpc.service=SharedTags, rpc.method=subtract")
+			.withMessageContaining("'subtract'")
+			.withMessageContaining("'SharedTags.subtract'");
 	}
 
 }

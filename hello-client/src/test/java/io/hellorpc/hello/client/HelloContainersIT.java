@@ -290,9 +290,11 @@ class HelloContainersIT {
 						.as(record)
 						.isNotEmpty());
 			}
-			// 300 calls, none failed: the error ratio is 0 (not absent) while calls are in the window
+			// 300 calls, none failed: the error ratio is there (the loop above; without the rule's zero-fill
+			// it has no series at all) and no error: 0, or NaN (0/0) when every call was made before the
+			// first scrape, so that the counter did not move within the window (seen in CI)
 			assertThat(result("job_service_method:rpc_server_request_errors_per_requests:ratio_rate5m{rpc_method=\"Execute\"}").get(0)
-				.path("value").get(1).asString()).isEqualTo("0");
+				.path("value").get(1).asString()).isIn("0", "NaN");
 		}
 
 		/**

@@ -108,7 +108,17 @@ public final class WireModel {
 	 * from 0x80 up stand for any text: as DEL, which JSON takes inside strings and nowhere else.
 	 */
 	private static int firstSyntaxError(byte[] input, int start) {
-		byte[] masked = new byte[input.length - start];
+		// A control byte other than whitespace is wrong anywhere in JSON (in a string or out), so the
+		// value breaks there unless it broke or closed before: Jackson judges the bytes before it
+		// (it takes a NUL for the end of its input, not for an error).
+		int control = -1;
+		for (int i = start; i < input.length && control < 0; i++) {
+			if (input[i] >= 0 && input[i] < 0x20 && !isWhitespace(input[i])) {
+				control = i;
+			}
+		}
+		int ends = (control < 0) ? -1 : control;
+		byte[] masked = new byte[((control < 0) ? input.length : control) - start];
 		for (int i = 0; i < masked.length; i++) {
 			byte b = input[start + i];
 			masked[i] = (b < 0) ? 0x7F : b;
@@ -118,7 +128,7 @@ public final class WireModel {
 			do {
 				JsonToken token = parser.nextToken();
 				if (token == null) {
-					return -1;
+					return ends;
 				}
 				depth += token.isStructStart() ? 1 : token.isStructEnd() ? -1 : 0;
 			}
@@ -126,11 +136,11 @@ public final class WireModel {
 			return -1;
 		}
 		catch (UnexpectedEndOfInputException ex) {
-			return -1;
+			return ends;
 		}
 		catch (JacksonException ex) {
 			long at = (ex.getLocation() != null) ? ex.getLocation().getByteOffset() : -1;
-			return (at < 0 || at >= masked.length) ? -1 : start + (int) at;
+			return (at < 0 || at >= masked.length) ? ends : start + (int) at;
 		}
 	}
 

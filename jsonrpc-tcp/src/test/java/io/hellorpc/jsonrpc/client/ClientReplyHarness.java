@@ -248,6 +248,9 @@ final class ClientReplyHarness {
 				}
 			}
 		}
+		if (frames.stop() == Stop.UNCERTAIN) {
+			return settleWaiting(due, Due.ANY);
+		}
 		return (frames.stop() == Stop.END) ? due : settleWaiting(due, Due.BROKEN);
 	}
 

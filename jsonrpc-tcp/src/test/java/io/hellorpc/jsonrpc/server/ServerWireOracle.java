@@ -67,6 +67,10 @@ final class ServerWireOracle {
 				return oracle;
 			}
 		}
+		if (frames.stop() == Stop.UNCERTAIN) {
+			oracle.exactUntil = frames.from();
+			return oracle;
+		}
 		if (frames.stop() != Stop.END) {
 			oracle.bad = true;
 			// Only the bytes read up to the one that broke the message can tell its dialect.

@@ -49,7 +49,10 @@ public final class WireModel {
 		TOO_LARGE,
 
 		/** A message that breaks JSON's grammar at {@code stopAt}, within the limit. */
-		SYNTAX
+		SYNTAX,
+
+		/** Jackson's plain parser noticed an error only at the input's end: broken or unfinished, it cannot tell. */
+		UNCERTAIN
 
 	}
 
@@ -78,6 +81,9 @@ public final class WireModel {
 				return new Frames(frames, Stop.NOT_A_MESSAGE, at, at);
 			}
 			int broken = firstSyntaxError(input, at);
+			if (broken == UNKNOWN) {
+				return new Frames(frames, Stop.UNCERTAIN, at, at);
+			}
 			if (broken >= 0 && broken - at < maxMessage) {
 				return new Frames(frames, Stop.SYNTAX, at, broken);
 			}
@@ -107,6 +113,8 @@ public final class WireModel {
 	 * parser reads it, or -1 when it does not (it is whole, or the input ends inside it). Bytes
 	 * from 0x80 up stand for any text: as DEL, which JSON takes inside strings and nowhere else.
 	 */
+	private static final int UNKNOWN = -2;
+
 	private static int firstSyntaxError(byte[] input, int start) {
 		// A control byte other than whitespace is wrong anywhere in JSON (in a string or out), so the
 		// value breaks there unless it broke or closed before: Jackson judges the bytes before it
@@ -140,7 +148,11 @@ public final class WireModel {
 		}
 		catch (JacksonException ex) {
 			long at = (ex.getLocation() != null) ? ex.getLocation().getByteOffset() : -1;
-			return (at < 0 || at >= masked.length) ? ends : start + (int) at;
+			if (at < 0 || at >= masked.length) {
+				// Told at the end ("[+", "[tr"): an error, or a token the input cut short.
+				return (ends >= 0) ? ends : UNKNOWN;
+			}
+			return start + (int) at;
 		}
 	}
 

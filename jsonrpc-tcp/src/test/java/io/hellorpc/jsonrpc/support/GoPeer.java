@@ -57,6 +57,11 @@ public final class GoPeer {
 		return run(Path.of("."), command, new byte[0], timeoutSeconds);
 	}
 
+	/** Runs a program {@link #build built} to completion, feeding it {@code input}. */
+	public static ProcessResult runProgramWithInput(Path program, byte[] input, long timeoutSeconds) {
+		return run(Path.of("."), List.of(program.toString()), input, timeoutSeconds);
+	}
+
 	/** Runs the program with the given flags to completion. */
 	public static ProcessResult run(long timeoutSeconds, String... flags) {
 		return runWithInput(new byte[0], timeoutSeconds, flags);

@@ -5,10 +5,22 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** What a finished process printed and how it exited. */
 public record ProcessResult(int exitCode, String stdout, String stderr) {
+
+	/**
+	 * A thread per stream: on a small machine the common pool may have one thread, and a writer
+	 * blocked on a full pipe would starve the reader that would empty it.
+	 */
+	private static final Executor STREAMS = Executors.newCachedThreadPool((task) -> {
+		Thread thread = new Thread(task, "process-streams");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	/** Waits for the process (killing it past the timeout) and collects both streams. */
 	public static ProcessResult of(Process process, long timeoutSeconds) throws IOException {
@@ -24,9 +36,9 @@ public record ProcessResult(int exitCode, String stdout, String stderr) {
 			catch (IOException ex) {
 				// the process ended without reading it all: its exit code and output say why
 			}
-		});
-		CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-		CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+		}, STREAMS);
+		CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()), STREAMS);
+		CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()), STREAMS);
 		try {
 			if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
 				process.destroyForcibly();

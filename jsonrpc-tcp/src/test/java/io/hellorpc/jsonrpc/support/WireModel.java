@@ -6,13 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import tools.jackson.core.JacksonException;
+import io.hellorpc.jsonrpc.support.JsonGrammar.Verdict;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.exc.UnexpectedEndOfInputException;
-import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -20,9 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
  * a stream of JSON objects or arrays, separated by JSON whitespace or by nothing, each at most
  * the message limit; whatever else comes where a message should start is bad input, and so is a
  * message that breaks JSON's grammar, from the byte that breaks it (as Go's decoder and a JSON-RPC
- * 2.0 server see it, before the brackets balance, if they ever do). Messages are
- * parsed with a plain Jackson parser (no project configuration), their text read as UTF-8 with
- * every invalid sequence replaced.
+ * 2.0 server see it, before the brackets balance, if they ever do), as {@link JsonGrammar} judges
+ * it. Messages are parsed with a plain Jackson parser (no project configuration), their text read
+ * as UTF-8 with every invalid sequence replaced.
  */
 public final class WireModel {
 
@@ -51,7 +47,7 @@ public final class WireModel {
 		/** A message that breaks JSON's grammar at {@code stopAt}, within the limit. */
 		SYNTAX,
 
-		/** Jackson's plain parser noticed an error only at the input's end: broken or unfinished, it cannot tell. */
+		/** A message nested too deep for the oracle's grammar to judge. */
 		UNCERTAIN
 
 	}
@@ -71,7 +67,7 @@ public final class WireModel {
 		List<Frame> frames = new ArrayList<>();
 		int at = 0;
 		while (true) {
-			while (at < input.length && isWhitespace(input[at])) {
+			while (at < input.length && JsonGrammar.isWhitespace(input[at])) {
 				at++;
 			}
 			if (at == input.length) {
@@ -80,111 +76,26 @@ public final class WireModel {
 			if (input[at] != '{' && input[at] != '[') {
 				return new Frames(frames, Stop.NOT_A_MESSAGE, at, at);
 			}
-			int broken = firstSyntaxError(input, at);
-			if (broken == UNKNOWN) {
-				return new Frames(frames, Stop.UNCERTAIN, at, at);
+			Verdict verdict = JsonGrammar.value(input, at);
+			switch (verdict.kind()) {
+				case UNJUDGED:
+					return new Frames(frames, Stop.UNCERTAIN, at, at);
+				case BROKEN:
+					// The decoder holds at most the limit: a byte past it breaks a message already too large.
+					return (verdict.at() - at < maxMessage) ? new Frames(frames, Stop.SYNTAX, at, verdict.at())
+							: new Frames(frames, Stop.TOO_LARGE, at, at);
+				case CUT_SHORT:
+					return new Frames(frames, (input.length - at > maxMessage) ? Stop.TOO_LARGE : Stop.END, at, at);
+				default:
+					break;
 			}
-			if (broken >= 0 && broken - at < maxMessage) {
-				return new Frames(frames, Stop.SYNTAX, at, broken);
-			}
-			int end = closing(input, at);
-			if ((end < 0) ? input.length - at > maxMessage : end - at > maxMessage) {
+			int end = verdict.at();
+			if (end - at > maxMessage) {
 				return new Frames(frames, Stop.TOO_LARGE, at, at);
-			}
-			if (end < 0) {
-				return new Frames(frames, Stop.END, at, at);
 			}
 			frames.add(new Frame(at, end, text(input, at, end)));
 			at = end;
 		}
-	}
-
-	/** Jackson's defaults but for nesting and numbers: a message's grammar, not its size, is judged here. */
-	private static final JsonFactory GRAMMAR = JsonFactory.builder()
-		.streamReadConstraints(StreamReadConstraints.builder()
-			.maxNestingDepth(1_000_000)
-			.maxNumberLength(Integer.MAX_VALUE)
-			.maxStringLength(Integer.MAX_VALUE)
-			.build())
-		.build();
-
-	/**
-	 * Where the one JSON value starting at {@code start} breaks the grammar, as Jackson's plain
-	 * parser reads it, or -1 when it does not (it is whole, or the input ends inside it). Bytes
-	 * from 0x80 up stand for any text: as DEL, which JSON takes inside strings and nowhere else.
-	 */
-	private static final int UNKNOWN = -2;
-
-	private static int firstSyntaxError(byte[] input, int start) {
-		// A control byte other than whitespace is wrong anywhere in JSON (in a string or out), so the
-		// value breaks there unless it broke or closed before: Jackson judges the bytes before it
-		// (it takes a NUL for the end of its input, not for an error).
-		int control = -1;
-		for (int i = start; i < input.length && control < 0; i++) {
-			if (input[i] >= 0 && input[i] < 0x20 && !isWhitespace(input[i])) {
-				control = i;
-			}
-		}
-		int ends = (control < 0) ? -1 : control;
-		byte[] masked = new byte[((control < 0) ? input.length : control) - start];
-		for (int i = 0; i < masked.length; i++) {
-			byte b = input[start + i];
-			masked[i] = (b < 0) ? 0x7F : b;
-		}
-		try (JsonParser parser = GRAMMAR.createParser(ObjectReadContext.empty(), masked)) {
-			int depth = 0;
-			do {
-				JsonToken token = parser.nextToken();
-				if (token == null) {
-					return ends;
-				}
-				depth += token.isStructStart() ? 1 : token.isStructEnd() ? -1 : 0;
-			}
-			while (depth > 0);
-			return -1;
-		}
-		catch (UnexpectedEndOfInputException ex) {
-			return ends;
-		}
-		catch (JacksonException ex) {
-			long at = (ex.getLocation() != null) ? ex.getLocation().getByteOffset() : -1;
-			if (at < 0 || at >= masked.length) {
-				// Told at the end ("[+", "[tr"): an error, or a token the input cut short.
-				return (ends >= 0) ? ends : UNKNOWN;
-			}
-			return start + (int) at;
-		}
-	}
-
-	/** The index just past the bracket that closes the one at {@code start}, or -1 when the input ends first. */
-	private static int closing(byte[] input, int start) {
-		int depth = 0;
-		boolean inString = false;
-		for (int i = start; i < input.length; i++) {
-			byte b = input[i];
-			if (inString) {
-				if (b == '\\') {
-					i++;
-				}
-				else if (b == '"') {
-					inString = false;
-				}
-			}
-			else if (b == '"') {
-				inString = true;
-			}
-			else if (b == '{' || b == '[') {
-				depth++;
-			}
-			else if ((b == '}' || b == ']') && --depth == 0) {
-				return i + 1;
-			}
-		}
-		return -1;
-	}
-
-	private static boolean isWhitespace(byte b) {
-		return b == ' ' || b == '\n' || b == '\r' || b == '\t';
 	}
 
 	/** UTF-8 text, each invalid sequence replaced by U+FFFD. */

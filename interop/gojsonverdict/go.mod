@@ -1,0 +1,3 @@
+module hellorpc/gojsonverdict
+
+go 1.19

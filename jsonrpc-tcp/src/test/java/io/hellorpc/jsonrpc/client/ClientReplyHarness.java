@@ -217,20 +217,23 @@ final class ClientReplyHarness {
 	static Due[] oracle(byte[] input) {
 		Due[] due = new Due[CALLS];
 		java.util.Arrays.fill(due, Due.WAITING);
+		// The first call refused unrun while it waited: the server ran none written after it (the
+		// calls are written in id order), so when the connection is lost those go elsewhere too.
+		int refusedFrom = CALLS;
 		Frames frames = WireModel.frames(input, MAX_MESSAGE);
 		for (Frame frame : frames.frames()) {
 			if (WireModel.depth(frame.text()) > SAFE_DEPTH) {
-				return settleWaiting(due, Due.ANY);
+				return settleWaiting(due, Due.ANY, refusedFrom);
 			}
 			List<Map.Entry<String, Due>> replies;
 			try {
 				replies = replies(frame.text());
 			}
 			catch (StreamConstraintsException ex) {
-				return settleWaiting(due, Due.ANY);
+				return settleWaiting(due, Due.ANY, refusedFrom);
 			}
 			catch (JacksonException | IllegalArgumentException ex) {
-				return settleWaiting(due, Due.BROKEN);
+				return settleWaiting(due, Due.BROKEN, refusedFrom);
 			}
 			// In the order the client reads them: a reply settles its call if it still waits; an error
 			// for no call fails every call still waiting.
@@ -239,25 +242,29 @@ final class ClientReplyHarness {
 					continue; // a refusal of no call: nothing to send again, nothing failed
 				}
 				if ("null".equals(reply.getKey()) && reply.getValue() == Due.REMOTE_ERROR) {
-					settleWaiting(due, Due.REFUSED);
+					settleWaiting(due, Due.REFUSED, refusedFrom);
 				}
 				for (int id = 0; id < CALLS; id++) {
 					if (reply.getKey().equals(Integer.toString(id)) && due[id] == Due.WAITING) {
 						due[id] = reply.getValue();
+						if (reply.getValue() == Due.NOT_RUN) {
+							refusedFrom = Math.min(refusedFrom, id);
+						}
 					}
 				}
 			}
 		}
 		if (frames.stop() == Stop.UNCERTAIN) {
-			return settleWaiting(due, Due.ANY);
+			return settleWaiting(due, Due.ANY, refusedFrom);
 		}
-		return (frames.stop() == Stop.END) ? due : settleWaiting(due, Due.BROKEN);
+		return (frames.stop() == Stop.END) ? due : settleWaiting(due, Due.BROKEN, refusedFrom);
 	}
 
-	private static Due[] settleWaiting(Due[] due, Due how) {
+	/** The connection is lost ({@code how}): each waiting call ends so, but one known unrun is sent again. */
+	private static Due[] settleWaiting(Due[] due, Due how, int refusedFrom) {
 		for (int id = 0; id < CALLS; id++) {
 			if (due[id] == Due.WAITING) {
-				due[id] = how;
+				due[id] = (id > refusedFrom && how != Due.ANY) ? Due.NOT_RUN : how;
 			}
 		}
 		return due;

@@ -161,6 +161,17 @@ class RpcMappingTests {
 	}
 
 	@Test
+	void nullIsTheParametersZeroValueAndAnArrayIsNoVarargsValue() {
+		try (RawConnection connection = server.connect()) {
+			assertThat(call(connection, "subtract", "[null,5]", "1")).isEqualTo(result("-5", 1));
+			assertThat(call(connection, "greet", "[\"ann\",null]", "2")).isEqualTo(result("\"Hello ann\"", 2));
+			assertThat(call(connection, "join", "[\"-\",null,\"b\"]", "3")).isEqualTo(result("\"-b\"", 3));
+			assertThat(call(connection, "sum", "[[1,2,4]]", "4")).startsWith("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32602,")
+				.contains("param \\\"values\\\" of sum(values...)");
+		}
+	}
+
+	@Test
 	void aMethodWithoutParametersTakesNoParamsOrEmptyOnes() {
 		try (RawConnection connection = server.connect()) {
 			assertThat(call(connection, "get_data", null, "1")).isEqualTo(result("[\"hello\",5]", 1));

@@ -227,11 +227,17 @@ final class ServerWireOracle {
 	}
 
 	static String single(String id) {
-		return "reply " + id;
+		return "reply " + unescapeHtml(id);
 	}
 
 	static String batch(List<String> ids) {
-		return "batch " + ids.stream().sorted().toList();
+		return "batch " + ids.stream().map(ServerWireOracle::unescapeHtml).sorted().toList();
+	}
+
+	/** An id as the peer wrote it or as Go's encoder escapes it ({@code <}, {@code >}, {@code &}, U+2028, U+2029): the same id. */
+	private static String unescapeHtml(String id) {
+		return id.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
+			.replace("\\u2028", "\u2028").replace("\\u2029", "\u2029");
 	}
 
 	private static final class Call {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 import io.hellorpc.jsonrpc.support.GoPeer;
 import io.hellorpc.jsonrpc.support.JsonGrammar;
@@ -66,26 +67,23 @@ class GoJsonVerdictTests {
 
 	@Test
 	void theFrameScannerFindsWhereGoFindsAMessageWholeCutShortOrBroken() {
-		List<String> disagreements = new ArrayList<>();
-		for (int i = 0; i < inputs.size(); i++) {
-			String ours = scannerVerdict(inputs.get(i));
-			if (!ours.equals(goVerdicts.get(i))) {
-				disagreements.add(show(inputs.get(i)) + ": Go " + goVerdicts.get(i) + ", scanner " + ours);
-			}
-		}
-		assertThat(disagreements).as("of " + inputs.size() + " inputs").isEmpty();
+		assertThat(disagreements("scanner", GoJsonVerdictTests::scannerVerdict)).as("of " + inputs.size() + " inputs").isEmpty();
 	}
 
 	@Test
 	void theFuzzOraclesGrammarFindsWhereGoFindsAMessageWholeCutShortOrBroken() {
+		assertThat(disagreements("grammar", GoJsonVerdictTests::grammarVerdict)).as("of " + inputs.size() + " inputs").isEmpty();
+	}
+
+	private static List<String> disagreements(String judge, Function<byte[], String> verdict) {
 		List<String> disagreements = new ArrayList<>();
 		for (int i = 0; i < inputs.size(); i++) {
-			String ours = grammarVerdict(inputs.get(i));
+			String ours = verdict.apply(inputs.get(i));
 			if (!ours.equals(goVerdicts.get(i))) {
-				disagreements.add(show(inputs.get(i)) + ": Go " + goVerdicts.get(i) + ", grammar " + ours);
+				disagreements.add(show(inputs.get(i)) + ": Go " + goVerdicts.get(i) + ", " + judge + " " + ours);
 			}
 		}
-		assertThat(disagreements).as("of " + inputs.size() + " inputs").isEmpty();
+		return disagreements;
 	}
 
 	@Test

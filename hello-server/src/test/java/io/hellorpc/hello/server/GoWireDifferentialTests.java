@@ -237,6 +237,12 @@ class GoWireDifferentialTests {
 		for (String escape : List.of("\\ud800", "\\udc00", "\\ud83dx", "x\\ude00", "\\ud83d\\ude00", "\\udbff\\udfff",
 				"\\ud800\\ud800")) {
 			cases.add(Case.of("surrogate " + escape, call(escape), Allowed.NONE));
+			// In a key, Go reads the same U+FFFD: an unknown member, ignored, wherever it stands.
+			cases.add(Case.of("surrogate in a params key " + escape,
+					callWithParams("[{\"Name\":\"k\",\"" + escape + "\":1,\"N" + escape + "\":{\"" + escape + "\":2}}]"), Allowed.NONE));
+			cases.add(Case.of("surrogate in a message key " + escape,
+					"{\"" + escape + "\":0,\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"m\"}],\"id\":\"" + escape
+							+ "\",\"x" + escape + "\" : [\"" + escape + "\"]}", Allowed.NONE));
 		}
 		// Invalid UTF-8 inside a name.
 		byte[][] invalid = { { (byte) 0xFF }, { (byte) 0xFE }, { (byte) 0xC0, (byte) 0x80 }, { (byte) 0xC1, (byte) 0xBF },

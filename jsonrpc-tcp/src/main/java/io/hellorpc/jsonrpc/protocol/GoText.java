@@ -17,6 +17,8 @@ final class GoText {
 
 	private static final byte[] REPLACEMENT = { (byte) 0xEF, (byte) 0xBF, (byte) 0xBD };
 
+	private static final byte[] REPLACEMENT_ESCAPE = "\\uFFFD".getBytes(StandardCharsets.US_ASCII);
+
 	private static final char[] HEX = "0123456789abcdef".toCharArray();
 
 	private GoText() {
@@ -122,6 +124,85 @@ final class GoText {
 			}
 		}
 		return size;
+	}
+
+	/**
+	 * The bytes with each lone surrogate escape inside a property name (a string followed by
+	 * {@code :}) written as the escape of U+FFFD, as Go decodes it, or {@code null} when no name has one.
+	 * Escapes keep their six bytes, so offsets into the copy are offsets into the original.
+	 */
+	static byte[] replaceLoneSurrogateEscapesInNames(byte[] bytes, int offset, int length) {
+		byte[] copy = null;
+		int end = offset + length;
+		int i = offset;
+		while (i < end) {
+			if (bytes[i] != '"') {
+				i++;
+				continue;
+			}
+			int start = ++i;
+			boolean surrogates = false;
+			while (i < end && bytes[i] != '"') {
+				if (bytes[i] == '\\') {
+					surrogates |= surrogateEscape(bytes, i, end) != 0;
+					i++;
+				}
+				i++;
+			}
+			int close = i++;
+			if (surrogates && close < end && followedByColon(bytes, i, end)) {
+				if (copy == null) {
+					copy = java.util.Arrays.copyOfRange(bytes, offset, end);
+				}
+				replaceLoneSurrogateEscapes(bytes, start, close, copy, offset);
+			}
+		}
+		return copy;
+	}
+
+	private static void replaceLoneSurrogateEscapes(byte[] bytes, int start, int close, byte[] copy, int offset) {
+		for (int i = start; i < close; i++) {
+			if (bytes[i] != '\\') {
+				continue;
+			}
+			int unit = surrogateEscape(bytes, i, close);
+			if (unit >= 0xD800 && unit <= 0xDBFF && surrogateEscape(bytes, i + 6, close) >= 0xDC00) {
+				i += 11; // a pair: Jackson reads it as Go does
+			}
+			else if (unit != 0) {
+				System.arraycopy(REPLACEMENT_ESCAPE, 0, copy, i - offset, REPLACEMENT_ESCAPE.length);
+				i += 5;
+			}
+			else {
+				i++; // any other escape: its next byte is no escape's start
+			}
+		}
+	}
+
+	/** The UTF-16 unit of a backslash-u escape at {@code at} when it is a surrogate, else 0. */
+	private static int surrogateEscape(byte[] bytes, int at, int end) {
+		if (at + 6 > end || bytes[at] != '\\' || bytes[at + 1] != 'u') {
+			return 0;
+		}
+		int unit = 0;
+		for (int k = at + 2; k < at + 6; k++) {
+			int digit = Character.digit(bytes[k], 16);
+			if (digit < 0) {
+				return 0;
+			}
+			unit = (unit << 4) | digit;
+		}
+		return (unit >= 0xD800 && unit <= 0xDFFF) ? unit : 0;
+	}
+
+	private static boolean followedByColon(byte[] bytes, int from, int end) {
+		for (int i = from; i < end; i++) {
+			byte b = bytes[i];
+			if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+				return b == ':';
+			}
+		}
+		return false;
 	}
 
 	/** The string with each lone surrogate replaced by U+FFFD, or the string itself when it has none. */

@@ -252,7 +252,19 @@ final class MessageReader {
 			return parser.parse(bytes, offset, length);
 		}
 		catch (JacksonException ex) {
-			throw malformed(ex, bytes, offset, length);
+			// Jackson refuses a lone surrogate escape in a property name, which Go reads as U+FFFD
+			// (an unknown key, then): such a frame is read again with those escapes as escapes of U+FFFD.
+			// Only names are changed, so that an id is still echoed as sent.
+			byte[] named = GoText.replaceLoneSurrogateEscapesInNames(bytes, offset, length);
+			if (named == null) {
+				throw malformed(ex, bytes, offset, length);
+			}
+			try {
+				return parser.parse(named, 0, length);
+			}
+			catch (JacksonException again) {
+				throw malformed(again, named, 0, length);
+			}
 		}
 	}
 

@@ -131,6 +131,32 @@ class JsonRpcCodecTests {
 		assertThat(response.id().json()).isEqualTo("4");
 	}
 
+	@Test
+	void aLoneSurrogateEscapeInAKeyIsAnUnknownKeyAsInGo() {
+		// Go reads \\udddd in a key as U+FFFD, matching no field; Jackson alone refuses such a key.
+		for (String lone : new String[] { "\\uDDDD", "\\ud800", "a\\ud800\\ud800", "\\uDBFFx" }) {
+			RpcRequest request = read("{\"" + lone + "\":1,\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"ciro\",\""
+					+ lone + "\":{\"" + lone + "\":[]}}],\"id\":\"" + lone + "\"}");
+			assertThat(request.method()).isEqualTo("Handler.Execute");
+			assertThat(request.id().json()).as("the id as sent").isEqualTo("\"" + lone + "\"");
+			assertThat((Object) this.codec.convert(request.params().get(0), this.codec.type(Request.class)))
+				.isEqualTo(new Request("ciro"));
+			RpcResponse response = this.codec.readResponse(buf("{\"id\":3,\"" + lone + "\" :\"x\",\"result\":{\"Message\":\"hi\"},\"error\":null}"));
+			assertThat(response.id().json()).isEqualTo("3");
+			assertThat(response.result()).hasToString("{\"Message\":\"hi\"}");
+		}
+	}
+
+	@Test
+	void aSurrogatePairInAKeyIsItsCharacterAndAStillBrokenFrameNamesItsByte() {
+		RpcRequest request = read("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"\\ud83d\\ude00\",\"\\ud83d\\ude00\":1}],\"id\":1}");
+		assertThat((Object) this.codec.convert(request.params().get(0), this.codec.type(Request.class)))
+			.isEqualTo(new Request("\ud83d\ude00"));
+		assertThatExceptionOfType(MalformedMessageException.class)
+			.isThrownBy(() -> read("{\"\\udddd\":1,\"method\":?}"))
+			.withMessageContaining("invalid character '?' at byte 21");
+	}
+
 	private RpcRequest read(String json) {
 		return this.codec.readRequest(buf(json));
 	}

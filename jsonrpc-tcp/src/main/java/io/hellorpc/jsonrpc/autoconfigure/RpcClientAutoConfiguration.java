@@ -33,7 +33,7 @@ public class RpcClientAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	public RpcClientResources rpcClientResources(RpcClientProperties properties) {
-		return new RpcClientResources(properties.ioThreads());
+		return new RpcClientResources(properties.ioThreads(), properties.transport());
 	}
 
 	@Bean

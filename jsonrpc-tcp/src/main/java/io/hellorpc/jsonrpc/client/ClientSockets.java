@@ -2,11 +2,9 @@ package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
 
+import io.hellorpc.jsonrpc.transport.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioChannelOption;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import jdk.net.ExtendedSocketOptions;
 
 /**
  * The sockets a template opens: no Nagle delay, a connect timeout, and TCP keepalive with short
@@ -15,37 +13,17 @@ import jdk.net.ExtendedSocketOptions;
  */
 final class ClientSockets {
 
-	private static final boolean KEEP_ALIVE_TIMERS = keepAliveTimersSupported();
-
 	private ClientSockets() {
 	}
 
-	static Bootstrap bootstrap(Duration connectTimeout, Duration keepAliveIdle, Duration keepAliveInterval,
-			int keepAliveCount) {
-		Bootstrap bootstrap = new Bootstrap().channel(NioSocketChannel.class)
+	static Bootstrap bootstrap(NettyTransport transport, Duration connectTimeout, Duration keepAliveIdle,
+			Duration keepAliveInterval, int keepAliveCount) {
+		Bootstrap bootstrap = new Bootstrap().channel(transport.socketChannel())
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
 			.option(ChannelOption.SO_KEEPALIVE, true);
-		if (KEEP_ALIVE_TIMERS) {
-			bootstrap.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), seconds(keepAliveIdle))
-				.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), seconds(keepAliveInterval))
-				.option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), keepAliveCount);
-		}
+		transport.keepAliveTimers(bootstrap, keepAliveIdle, keepAliveInterval, keepAliveCount);
 		return bootstrap;
-	}
-
-	private static boolean keepAliveTimersSupported() {
-		try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open()) {
-			return probe.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE);
-		}
-		catch (java.io.IOException | LinkageError ex) {
-			return false;
-		}
-	}
-
-	/** The timers count whole seconds: at least one. */
-	private static int seconds(Duration duration) {
-		return (int) Math.max(1, (duration.toMillis() + 999) / 1000);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
+import io.hellorpc.jsonrpc.transport.RpcTransport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -36,6 +37,9 @@ import org.springframework.util.unit.DataSize;
  * @param keepAlive TCP keepalive, so that a server gone silent (no FIN, no RST) is found out.
  * @param maxConsecutiveTimeouts Deadline expiries in a row, with no reply in between, after which a
  * connection takes no new calls (its server went silent); its calls fail at their deadlines.
+ * @param transport Netty's transport for the application's templates (their shared I/O threads):
+ * auto (epoll where its native jar and the kernel have it, else nio), nio, epoll or io-uring
+ * (opt-in); a native one asked for and not available fails the start with the reason.
  */
 @ConfigurationProperties("rpc.client")
 public record RpcClientProperties(@DefaultValue("localhost") String host, @DefaultValue("1337") int port,
@@ -45,7 +49,7 @@ public record RpcClientProperties(@DefaultValue("localhost") String host, @Defau
 		@DefaultValue("go") RpcProtocol protocol, @DefaultValue Ssl ssl, String serviceId,
 		@DefaultValue("30s") Duration resolveInterval, @DefaultValue("least-pending") RpcBalancer balancer,
 		@DefaultValue Retry retry, @DefaultValue Reconnect reconnect, @DefaultValue KeepAlive keepAlive,
-		@DefaultValue("3") int maxConsecutiveTimeouts) {
+		@DefaultValue("3") int maxConsecutiveTimeouts, @DefaultValue("auto") RpcTransport transport) {
 
 	/**
 	 * Retries, for calls that are safe to run twice.

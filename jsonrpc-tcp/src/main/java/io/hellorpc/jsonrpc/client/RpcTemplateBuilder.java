@@ -383,7 +383,7 @@ public final class RpcTemplateBuilder {
 		RetryPolicy retry = new RetryPolicy(this.idempotentMethods, this.maxAttempts, this.retryMaxTokens,
 				this.retryTokenRatio);
 		CallRouter router = new CallRouter(name, resolver, this.resolveInterval, this.balancer, this.maxPendingCalls,
-				retry, ClientSockets.bootstrap(this.connectTimeout, this.keepAliveIdle, this.keepAliveInterval,
+				retry, ClientSockets.bootstrap(resources.nettyTransport(), this.connectTimeout, this.keepAliveIdle, this.keepAliveInterval,
 						this.keepAliveCount),
 				resources.eventLoops(), backOff(), this.codec, (int) this.maxMessageSize.toBytes(),
 				this.maxConsecutiveTimeouts, tls, this.connectTimeout.toMillis());

@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
+import io.hellorpc.jsonrpc.transport.NettyTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -16,8 +17,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.PlatformDependent;
@@ -91,10 +90,11 @@ final class NettyRpcServer implements RpcServer {
 		// A missing or unusable bundle fails the start with the reason, before anything is bound.
 		ServerTls tls = this.properties.ssl().enabled()
 				? new ServerTls(this.sslBundles, this.properties.ssl(), this.activity) : null;
+		NettyTransport transport = NettyTransport.select(this.properties.transport());
 		this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rpc-accept"),
-				NioIoHandler.newFactory());
+				transport.ioHandlerFactory());
 		this.workers = new MultiThreadIoEventLoopGroup(ioThreads(), new DefaultThreadFactory("rpc-io"),
-				NioIoHandler.newFactory());
+				transport.ioHandlerFactory());
 		this.ownPool = new ThreadPoolExecutor(OWN_POOL_THREADS, OWN_POOL_THREADS, 60, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), new DefaultThreadFactory("rpc-call", true));
 		this.ownPool.allowCoreThreadTimeOut(true);
@@ -111,7 +111,7 @@ final class NettyRpcServer implements RpcServer {
 		Executor calls = (this.executor != null) ? this.executor : this.ownPool;
 		try {
 			ServerBootstrap bootstrap = new ServerBootstrap().group(this.acceptor, this.workers)
-				.channel(NioServerSocketChannel.class)
+				.channel(transport.serverChannel())
 				.option(ChannelOption.SO_BACKLOG, 1024)
 				.childOption(ChannelOption.TCP_NODELAY, true)
 				.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -136,9 +136,9 @@ final class NettyRpcServer implements RpcServer {
 			throw new IllegalStateException("JSON-RPC server cannot listen on " + this.properties.host() + ":"
 					+ this.properties.port() + ": " + ex.getMessage(), ex);
 		}
-		logger.info("JSON-RPC server listening on " + address() + ((tls != null) ? " (TLS, SSL bundle '"
+		logger.info("JSON-RPC server listening on " + address() + " (" + transport.name() + ((tls != null) ? ", TLS, SSL bundle '"
 				+ this.properties.ssl().bundle() + "', client-auth "
-				+ this.properties.ssl().clientAuth().name().toLowerCase(Locale.ROOT) + ")" : ""));
+				+ this.properties.ssl().clientAuth().name().toLowerCase(Locale.ROOT) : "") + ")");
 		return address();
 	}
 

@@ -2,6 +2,8 @@ package io.hellorpc.jsonrpc.server;
 
 import java.time.Duration;
 
+import io.hellorpc.jsonrpc.transport.RpcTransport;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -43,6 +45,9 @@ import org.springframework.util.unit.DataSize;
  * connection on that thread.
  * @param ssl TLS on the listener, off unless rpc.server.ssl.bundle names an SSL bundle.
  * @param memory What the whole server may buffer.
+ * @param transport Netty's transport for the listener and its connections: auto (epoll where its
+ * native jar and the kernel have it, else nio), nio, epoll or io-uring (opt-in); a native one asked
+ * for and not available fails the start with the reason. The choice is logged at start-up.
  */
 @ConfigurationProperties("rpc.server")
 public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @DefaultValue("1337") int port,
@@ -51,7 +56,8 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 		@DefaultValue("60s") Duration idleTimeout, Duration callTimeout,
 		@DefaultValue("10s") Duration shutdownGracePeriod, Duration maxConnectionAge,
 		@DefaultValue("10s") Duration maxConnectionAgeGrace, @DefaultValue("0") int ioThreads,
-		@DefaultValue("task-executor") CallThreads callThreads, @DefaultValue Ssl ssl, @DefaultValue Memory memory) {
+		@DefaultValue("task-executor") CallThreads callThreads, @DefaultValue Ssl ssl, @DefaultValue Memory memory,
+		@DefaultValue("auto") RpcTransport transport) {
 
 	/**
 	 * What the whole server may buffer: the incomplete messages being received and the replies not

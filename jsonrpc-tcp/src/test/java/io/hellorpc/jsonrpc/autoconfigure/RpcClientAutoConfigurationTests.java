@@ -26,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.hellorpc.jsonrpc.client.ImportRpcServices;
+import io.hellorpc.jsonrpc.client.RpcClientResources;
 import io.hellorpc.jsonrpc.client.RpcConnectionException;
 import io.hellorpc.jsonrpc.client.RpcExchange;
 import io.hellorpc.jsonrpc.client.RpcTemplate;
@@ -36,6 +37,7 @@ import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.hellorpc.jsonrpc.support.TestCertificates;
 import io.hellorpc.jsonrpc.support.TestServices.Request;
 import io.hellorpc.jsonrpc.support.TestServices.Response;
+import io.hellorpc.jsonrpc.transport.RpcTransport;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -186,6 +188,22 @@ class RpcClientAutoConfigurationTests {
 	void ioThreadsZeroIsOnePerCpu() throws Exception {
 		int cpus = Runtime.getRuntime().availableProcessors();
 		assertThat(ioThreadPoolsAfterCallingOnTemplates(2 * cpus + 1, "rpc.client.io-threads=0")).containsExactly(cpus);
+	}
+
+	@Test
+	void transportIsTheOneTheApplicationsTemplatesCallOn() throws Exception {
+		try (RawPeer peer = new RawPeer(RpcClientAutoConfigurationTests::helloReply)) {
+			for (String transport : List.of("nio", "auto")) {
+				this.contexts.withPropertyValues(address(peer)).withPropertyValues("rpc.client.transport=" + transport).run((context) -> {
+					RpcClientResources resources = context.getBean(RpcClientResources.class);
+					assertThat(resources.transport()).isEqualTo(transport.equals("nio") ? RpcTransport.NIO
+							: io.netty.channel.epoll.Epoll.isAvailable() ? RpcTransport.EPOLL : RpcTransport.NIO);
+					try (RpcTemplate rpc = context.getBean(RpcTemplateBuilder.class).build()) {
+						assertThat(rpc.call("Handler.Execute", Map.of("Name", "x"), Map.class)).containsKey("Message");
+					}
+				});
+			}
+		}
 	}
 
 	/** The sizes of the I/O thread pools that appeared while {@code templates} templates of a new context each made a call. */

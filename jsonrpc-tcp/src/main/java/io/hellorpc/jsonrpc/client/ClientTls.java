@@ -5,6 +5,8 @@ import java.util.Arrays;
 import javax.net.ssl.SSLException;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.hellorpc.jsonrpc.transport.NettySsl;
+import io.hellorpc.jsonrpc.transport.RpcSslProvider;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -23,10 +25,11 @@ final class ClientTls {
 
 	private final String serverName;
 
-	ClientTls(SslBundle bundle, String serverName) {
+	ClientTls(SslBundle bundle, String serverName, RpcSslProvider provider) {
 		this.serverName = serverName;
 		SslOptions options = bundle.getOptions();
 		SslContextBuilder builder = SslContextBuilder.forClient()
+			.sslProvider(NettySsl.provider(provider, options.getCiphers()))
 			.trustManager(bundle.getManagers().getTrustManagerFactory())
 			.endpointIdentificationAlgorithm("HTTPS");
 		if (bundle.getStores().getKeyStore() != null) {

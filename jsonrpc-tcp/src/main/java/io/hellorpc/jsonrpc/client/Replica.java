@@ -3,6 +3,8 @@ package io.hellorpc.jsonrpc.client;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
+import io.hellorpc.jsonrpc.transport.NettySsl;
+import io.hellorpc.jsonrpc.transport.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -270,19 +272,21 @@ final class Replica {
 	}
 
 	/** The deepest message: the JDK wraps certificate problems ("PKIX path building failed", "expired") a few levels down. */
-	private static String tlsReason(Throwable cause) {
+	private static String tlsReason(Throwable failure) {
+		Throwable cause = NettySsl.meaningful(failure);
 		Throwable root = cause;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();
 		}
-		String top = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+		String top = (cause.getMessage() != null) ? NettySsl.errorText(cause.getMessage()) : cause.getClass().getSimpleName();
 		return (root != cause && root.getMessage() != null && !top.contains(root.getMessage()))
 				? top + " (" + root.getMessage() + ")" : top;
 	}
 
 	/** The cause without the address Netty appends, which the message already names. */
 	private static String reason(Throwable cause) {
-		String message = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+		String message = (cause.getMessage() != null) ? NettyTransport.errorText(cause.getMessage())
+				: cause.getClass().getSimpleName();
 		int address = message.lastIndexOf(": ");
 		return (address > 0 && message.substring(address + 2).matches("\\S*/\\S*:\\d+")) ? message.substring(0, address)
 				: message;

@@ -12,6 +12,8 @@ import io.hellorpc.jsonrpc.protocol.MalformedMessageException;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcId;
 import io.hellorpc.jsonrpc.protocol.RpcResponse;
+import io.hellorpc.jsonrpc.transport.NettySsl;
+import io.hellorpc.jsonrpc.transport.NettyTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -425,8 +427,8 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		String problem = (cause instanceof MalformedMessageException || cause.getCause() == null) ? cause.getMessage()
-				: cause.getCause().getMessage();
+		String problem = NettySsl.errorText(NettyTransport.errorText((cause instanceof MalformedMessageException || cause.getCause() == null)
+				? cause.getMessage() : cause.getCause().getMessage()));
 		fail(new RpcConnectionException(
 				"connection to " + this.address + " broken: " + (problem != null ? problem : cause.toString()), cause));
 		ctx.close();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
+import io.hellorpc.jsonrpc.transport.RpcSslProvider;
 import io.hellorpc.jsonrpc.transport.RpcTransport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -106,8 +107,10 @@ public record RpcClientProperties(@DefaultValue("localhost") String host, @Defau
 	 * certificate presented for mutual TLS; unset means plain TCP.
 	 * @param serverName The name the server's certificate must hold (and the SNI sent), when not
 	 * the host called; host-name verification is always on.
+	 * @param provider The TLS implementation: auto (OpenSSL, i.e. BoringSSL, where
+	 * netty-tcnative-boringssl-static loads, else the JDK's), jdk or openssl (fails where it cannot load).
 	 */
-	public record Ssl(String bundle, String serverName) {
+	public record Ssl(String bundle, String serverName, @DefaultValue("auto") RpcSslProvider provider) {
 
 		public boolean enabled() {
 			return this.bundle != null && !this.bundle.isBlank();

@@ -2,6 +2,7 @@ package io.hellorpc.jsonrpc.client;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +13,7 @@ import java.util.function.Consumer;
 import io.hellorpc.jsonrpc.protocol.GoJson;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
+import io.hellorpc.jsonrpc.transport.RpcSslProvider;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.boot.ssl.SslBundle;
@@ -49,6 +51,8 @@ public final class RpcTemplateBuilder {
 	private SslBundle sslBundle;
 
 	private String serverName;
+
+	private RpcSslProvider sslProvider = RpcSslProvider.AUTO;
 
 	private int maxPendingCalls = 10_000;
 
@@ -146,6 +150,7 @@ public final class RpcTemplateBuilder {
 		reconnect(properties.reconnect());
 		keepAlive(properties.keepAlive());
 		maxConsecutiveTimeouts(properties.maxConsecutiveTimeouts());
+		sslProvider(properties.ssl().provider());
 		return maxPendingCalls(properties.maxPendingCalls());
 	}
 
@@ -366,6 +371,15 @@ public final class RpcTemplateBuilder {
 		return this;
 	}
 
+	/**
+	 * The TLS implementation of {@link #ssl(SslBundle) ssl} calls: by default OpenSSL (BoringSSL)
+	 * where {@code netty-tcnative-boringssl-static} loads, else the JDK's.
+	 */
+	public RpcTemplateBuilder sslProvider(RpcSslProvider provider) {
+		this.sslProvider = Objects.requireNonNull(provider, "provider");
+		return this;
+	}
+
 	String host() {
 		return this.host;
 	}
@@ -376,7 +390,7 @@ public final class RpcTemplateBuilder {
 
 	/** A new template; it connects on its first call. Close it (or let the context do so) when done. */
 	public RpcTemplate build() {
-		ClientTls tls = (this.sslBundle != null) ? new ClientTls(this.sslBundle, this.serverName) : null;
+		ClientTls tls = (this.sslBundle != null) ? new ClientTls(this.sslBundle, this.serverName, this.sslProvider) : null;
 		String name = (this.name != null) ? this.name : this.host + ":" + this.port;
 		RpcAddressResolver resolver = (this.resolver != null) ? this.resolver : RpcAddressResolver.dns(this.host, this.port);
 		RpcClientResources resources = (this.resources != null) ? this.resources : RpcClientResources.shared();

@@ -136,7 +136,7 @@ final class NettyRpcServer implements RpcServer {
 			throw new IllegalStateException("JSON-RPC server cannot listen on " + this.properties.host() + ":"
 					+ this.properties.port() + ": " + ex.getMessage(), ex);
 		}
-		logger.info("JSON-RPC server listening on " + address() + " (" + transport.name() + ((tls != null) ? ", TLS, SSL bundle '"
+		logger.info("JSON-RPC server listening on " + address() + " (" + transport.name() + ((tls != null) ? ", TLS on " + tls.providerName() + ", SSL bundle '"
 				+ this.properties.ssl().bundle() + "', client-auth "
 				+ this.properties.ssl().clientAuth().name().toLowerCase(Locale.ROOT) : "") + ")");
 		return address();

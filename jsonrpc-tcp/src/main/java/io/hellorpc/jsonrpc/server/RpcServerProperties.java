@@ -2,6 +2,7 @@ package io.hellorpc.jsonrpc.server;
 
 import java.time.Duration;
 
+import io.hellorpc.jsonrpc.transport.RpcSslProvider;
 import io.hellorpc.jsonrpc.transport.RpcTransport;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -95,9 +96,12 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 	 * none, want (checked when presented) or need (mutual TLS).
 	 * @param handshakeTimeout A connection that has not finished its handshake within this time is
 	 * closed.
+	 * @param provider The TLS implementation: auto (OpenSSL, i.e. BoringSSL, where
+	 * netty-tcnative-boringssl-static loads, else the JDK's), jdk or openssl (fails the start where
+	 * it cannot load).
 	 */
 	public record Ssl(String bundle, @DefaultValue("none") ClientAuth clientAuth,
-			@DefaultValue("10s") Duration handshakeTimeout) {
+			@DefaultValue("10s") Duration handshakeTimeout, @DefaultValue("auto") RpcSslProvider provider) {
 
 		public boolean enabled() {
 			return this.bundle != null && !this.bundle.isBlank();

@@ -18,8 +18,10 @@ import javax.net.ssl.X509KeyManager;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.hellorpc.jsonrpc.transport.NettySsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SslHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -32,8 +34,8 @@ import org.springframework.boot.ssl.SslOptions;
 /**
  * The listener's TLS, made from a Spring Boot SSL bundle. When the bundle is reloaded the context
  * is rebuilt and swapped: connections accepted afterwards use the new certificate, open ones keep
- * the session they have. Netty picks its provider: OpenSSL where netty-tcnative is on the class
- * path, else the JDK's.
+ * the session they have. The provider is rpc.server.ssl.provider's: by default OpenSSL where
+ * netty-tcnative loads, else the JDK's.
  */
 final class ServerTls {
 
@@ -44,6 +46,9 @@ final class ServerTls {
 	private final AtomicReference<SslContext> context = new AtomicReference<>();
 
 	private final RpcServerActivity activity;
+
+	/** The provider of the context in use: a reloaded bundle's ciphers may ask for the other one. */
+	private volatile SslProvider provider;
 
 	ServerTls(SslBundles bundles, RpcServerProperties.Ssl ssl, RpcServerActivity activity) {
 		this.ssl = ssl;
@@ -61,6 +66,11 @@ final class ServerTls {
 					+ "', but no SSL bundle has that name: define spring.ssl.bundle.pem." + ssl.bundle()
 					+ ".* or spring.ssl.bundle.jks." + ssl.bundle() + ".*", ex);
 		}
+	}
+
+	/** The TLS implementation's name: {@code jdk} or {@code openssl}. */
+	String providerName() {
+		return NettySsl.name(this.provider);
 	}
 
 	/** A handler for a new connection, from the bundle as it is now. */
@@ -95,7 +105,9 @@ final class ServerTls {
 		}
 		checkKeysMatchCertificates(name, bundle);
 		SslOptions options = bundle.getOptions();
+		SslProvider provider = NettySsl.provider(this.ssl.provider(), options.getCiphers());
 		SslContextBuilder builder = SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory())
+			.sslProvider(provider)
 			.trustManager(bundle.getManagers().getTrustManagerFactory())
 			.clientAuth(switch (this.ssl.clientAuth()) {
 				case NONE -> ClientAuth.NONE;
@@ -109,7 +121,9 @@ final class ServerTls {
 			builder.ciphers(Arrays.asList(options.getCiphers()));
 		}
 		try {
-			return builder.build();
+			SslContext context = builder.build();
+			this.provider = provider;
+			return context;
 		}
 		catch (SSLException ex) {
 			throw new IllegalStateException(name + " cannot make a TLS server context: " + ex.getMessage(), ex);

@@ -28,6 +28,9 @@ public final class NettyTransport {
 
 	private static final String IO_URING_CLASS = "io.netty.channel.uring.IoUring";
 
+	private static final java.util.regex.Pattern NATIVE_ERROR = java.util.regex.Pattern
+		.compile("\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: (.*)", java.util.regex.Pattern.DOTALL);
+
 	private final RpcTransport kind;
 
 	private final Supplier<IoHandlerFactory> ioHandlers;
@@ -77,6 +80,20 @@ public final class NettyTransport {
 		Throwable cause = (transport == RpcTransport.EPOLL) ? EpollHolder.unavailabilityCause()
 				: IoUringHolder.unavailabilityCause();
 		return (cause != null) ? String.valueOf(cause.getMessage()) : null;
+	}
+
+	/**
+	 * An I/O failure's message as the JDK words it on every transport: the native transports'
+	 * {@code finishConnect(..) failed with error(-111): Connection refused} is {@code Connection
+	 * refused}, and {@code Connection reset by peer} is {@code Connection reset}.
+	 */
+	public static String errorText(String message) {
+		if (message == null) {
+			return null;
+		}
+		java.util.regex.Matcher syscall = NATIVE_ERROR.matcher(message);
+		String text = syscall.matches() ? syscall.group(1) : message;
+		return text.equals("Connection reset by peer") ? "Connection reset" : text;
 	}
 
 	/** The transport's name as its property value is written: {@code nio}, {@code epoll}, {@code io-uring}. */

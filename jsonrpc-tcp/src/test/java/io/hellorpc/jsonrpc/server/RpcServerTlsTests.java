@@ -31,10 +31,16 @@ import io.hellorpc.jsonrpc.support.TestCertificates;
 import io.hellorpc.jsonrpc.support.TestCertificates.Pem;
 import io.hellorpc.jsonrpc.support.TestServices.Request;
 import io.hellorpc.jsonrpc.support.TestServices.Response;
+import io.hellorpc.jsonrpc.transport.RpcSslProvider;
+import io.netty.handler.ssl.OpenSsl;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -52,26 +58,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The listener over TLS and mutual TLS (certificates made by keytool for the run), against Go's
- * crypto/tls client, RpcTemplate and raw sockets: each failure is that peer's error alone.
+ * crypto/tls client, RpcTemplate and raw sockets: each failure is that peer's error alone. All of
+ * it on both TLS providers, the server's and RpcTemplate's alike: the JDK's and OpenSSL (BoringSSL,
+ * netty-tcnative-boringssl-static on the test class path), in the same words.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@ParameterizedClass(name = "TLS on {0}")
+@EnumSource(value = RpcSslProvider.class, names = { "JDK", "OPENSSL" })
 class RpcServerTlsTests {
 
 	private static final TestCertificates certificates = TestCertificates.get();
+
+	/** The provider of the current test, for the static helpers (the tests of a class run one at a time). */
+	private static RpcSslProvider provider;
+
+	@Parameter
+	RpcSslProvider parameter;
+
+	@BeforeEach
+	void useProvider() {
+		assumeTrue(this.parameter != RpcSslProvider.OPENSSL || OpenSsl.isAvailable(),
+				() -> "OpenSSL is not available here: " + OpenSsl.unavailabilityCause());
+		provider = this.parameter;
+	}
+
+	private static String providerName() {
+		return provider.name().toLowerCase(java.util.Locale.ROOT);
+	}
 
 	private static RunningServer tlsServer(String clientAuth, Pem identity, String... more) {
 		List<String> properties = new ArrayList<>(TestCertificates.bundleProperties("rpc", identity, certificates.ca()));
 		properties.add("rpc.server.ssl.bundle=rpc");
 		properties.add("rpc.server.ssl.client-auth=" + clientAuth);
+		properties.add("rpc.server.ssl.provider=" + providerName());
 		properties.addAll(List.of(more));
 		return RunningServer.start(properties.toArray(String[]::new));
 	}
 
 	private static RpcTemplate template(int port, SslBundle bundle) {
-		return new RpcTemplateBuilder().address("127.0.0.1", port).ssl(bundle).timeout(Duration.ofSeconds(10)).build();
+		return new RpcTemplateBuilder().address("127.0.0.1", port)
+			.ssl(bundle)
+			.sslProvider(provider)
+			.timeout(Duration.ofSeconds(10))
+			.build();
 	}
 
 	private static SslBundle clientBundle() {
@@ -218,7 +251,7 @@ class RpcServerTlsTests {
 		SslBundle trusting = TestCertificates.bundle(null, certificates.ca());
 		try (RunningServer server = tlsServer("none", certificates.serverOtherName());
 				RpcTemplate byAddress = template(server.port(), trusting);
-				RpcTemplate byName = new RpcTemplateBuilder().address("127.0.0.1", server.port())
+				RpcTemplate byName = new RpcTemplateBuilder().address("127.0.0.1", server.port()).sslProvider(provider)
 					.ssl(trusting, "elsewhere.example")
 					.build()) {
 			assertThatExceptionOfType(RpcConnectionException.class).isThrownBy(() -> helloFailingHandshake(byAddress))
@@ -375,10 +408,27 @@ class RpcServerTlsTests {
 	}
 
 	@Test
-	void theServerBundlesCiphersAreTheOnlyOnesItAccepts() throws IOException {
+	void theServerBundlesCiphersAreTheOnlyOnesItAcceptsAndOpenSslRefusesTls13CiphersItCannotRestrict(CapturedOutput output)
+			throws IOException {
+		String[] chaCha = { "spring.ssl.bundle.pem.rpc.options.enabled-protocols=TLSv1.3",
+				"spring.ssl.bundle.pem.rpc.options.ciphers=TLS_CHACHA20_POLY1305_SHA256" };
+		if (provider == RpcSslProvider.OPENSSL) {
+			assertThatThrownBy(() -> tlsServer("none", certificates.server(), chaCha)).hasStackTraceContaining(
+					"TLS provider openssl (BoringSSL) cannot restrict TLS 1.3 cipher suites, which the SSL bundle's ciphers do: "
+							+ "use the jdk provider, or list TLS 1.2 suites only");
+			// auto, the default, takes the JDK's provider for such a bundle.
+			List<String> auto = new ArrayList<>(List.of(chaCha));
+			auto.add("rpc.server.ssl.provider=auto");
+			try (RunningServer server = tlsServer("none", certificates.server(), auto.toArray(String[]::new))) {
+				assertThat(output.getOut()).contains("JSON-RPC server listening on /127.0.0.1:" + server.port() + " (")
+					.containsPattern(":" + server.port() + " \\(\\w+, TLS on jdk, ");
+				assertThat(jdkClientCall(server.port(), new String[] { "TLSv1.3" }, null).session().getCipherSuite())
+					.isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
+			}
+			return;
+		}
 		// The JDK's own order puts TLS_AES_256_GCM_SHA384 first; only the bundle's list makes the server pick ChaCha20.
-		try (RunningServer server = tlsServer("none", certificates.server(), "spring.ssl.bundle.pem.rpc.options.enabled-protocols=TLSv1.3",
-				"spring.ssl.bundle.pem.rpc.options.ciphers=TLS_CHACHA20_POLY1305_SHA256")) {
+		try (RunningServer server = tlsServer("none", certificates.server(), chaCha)) {
 			assertThatExceptionOfType(SSLHandshakeException.class)
 				.isThrownBy(() -> jdkClientCall(server.port(), new String[] { "TLSv1.3" }, new String[] { "TLS_AES_256_GCM_SHA384" }));
 			JdkCall call = jdkClientCall(server.port(), new String[] { "TLSv1.3" },
@@ -408,7 +458,8 @@ class RpcServerTlsTests {
 				.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, JsonRpcAutoConfiguration.class,
 						RpcClientAutoConfiguration.class))
 				.withPropertyValues(TestCertificates.bundleProperties("mine", null, certificates.ca()).toArray(String[]::new))
-				.withPropertyValues("rpc.client.host=127.0.0.1", "rpc.client.port=" + server.port(), "rpc.client.ssl.bundle=mine");
+				.withPropertyValues("rpc.client.host=127.0.0.1", "rpc.client.port=" + server.port(), "rpc.client.ssl.bundle=mine",
+						"rpc.client.ssl.provider=" + providerName());
 			client.run((context) -> {
 				assertThat(context).hasNotFailed();
 				try (RpcTemplate rpc = context.getBean(RpcTemplateBuilder.class).build()) {

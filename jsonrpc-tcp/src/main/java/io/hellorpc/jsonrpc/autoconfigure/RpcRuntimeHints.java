@@ -7,6 +7,8 @@ import io.hellorpc.jsonrpc.client.ImportRpcServices;
 import io.hellorpc.jsonrpc.client.RpcExchange;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
 import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
+import io.hellorpc.jsonrpc.server.advice.RpcAdvice;
+import io.hellorpc.jsonrpc.server.advice.RpcExceptionHandler;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.ExecutableMode;
@@ -16,6 +18,7 @@ import org.springframework.beans.factory.aot.BeanFactoryInitializationAotContrib
 import org.springframework.beans.factory.aot.BeanFactoryInitializationAotProcessor;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.MethodIntrospector;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
@@ -23,7 +26,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * What a native image needs to know ahead of time: the endpoint methods invoked by reflection and
- * the types their params and results are read and written as, and for each {@code @RpcExchange}
+ * the types their params and results are read and written as, the {@code @RpcExceptionHandler}
+ * methods of {@code @RpcAdvice} beans, and for each {@code @RpcExchange}
  * interface its JDK proxy and the same binding types. Registered in {@code META-INF/spring/aot.factories}.
  */
 final class RpcRuntimeHints implements BeanFactoryInitializationAotProcessor {
@@ -52,6 +56,9 @@ final class RpcRuntimeHints implements BeanFactoryInitializationAotProcessor {
 			if (MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY).isPresent(RpcEndpoint.class)) {
 				registerEndpoint(hints, type);
 			}
+			else if (MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY).isPresent(RpcAdvice.class)) {
+				registerAdvice(hints, type);
+			}
 			else if (type.isInterface() && (definition.hasAttribute(ImportRpcServices.GROUP_ATTRIBUTE) || isExchange(type))) {
 				registerExchange(hints, type);
 			}
@@ -68,6 +75,13 @@ final class RpcRuntimeHints implements BeanFactoryInitializationAotProcessor {
 			types[types.length - 1] = valueType(method, endpointClass);
 			bindings.registerReflectionHints(hints.reflection(), types);
 		}
+	}
+
+	static void registerAdvice(RuntimeHints hints, Class<?> adviceClass) {
+		MethodIntrospector
+			.selectMethods(adviceClass,
+					(Method method) -> MergedAnnotations.from(method).isPresent(RpcExceptionHandler.class))
+			.forEach((method) -> hints.reflection().registerMethod(method, ExecutableMode.INVOKE));
 	}
 
 	static void registerExchange(RuntimeHints hints, Class<?> exchangeInterface) {

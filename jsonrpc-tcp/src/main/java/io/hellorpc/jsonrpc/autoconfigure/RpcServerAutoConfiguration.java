@@ -13,6 +13,8 @@ import io.hellorpc.jsonrpc.server.RpcServerCustomizer;
 import io.hellorpc.jsonrpc.server.RpcServerLifecycle;
 import io.hellorpc.jsonrpc.server.RpcServerProperties;
 import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
+import io.hellorpc.jsonrpc.server.advice.RpcAdvice;
+import io.hellorpc.jsonrpc.server.advice.RpcExceptionHandlers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -54,6 +56,13 @@ public class RpcServerAutoConfiguration {
 		return RpcServiceRegistry.of(context.getBeansWithAnnotation(RpcEndpoint.class), codec);
 	}
 
+	/** The {@code @RpcExceptionHandler}s of the application's {@link RpcAdvice @RpcAdvice} beans. */
+	@Bean
+	@ConditionalOnMissingBean
+	public RpcExceptionHandlers rpcExceptionHandlers(ApplicationContext context) {
+		return RpcExceptionHandlers.of(context.getBeansWithAnnotation(RpcAdvice.class));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	public RpcServerActivity rpcServerActivity(ObjectProvider<MeterRegistry> meterRegistry) {
@@ -82,7 +91,8 @@ public class RpcServerAutoConfiguration {
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> executor,
 			RpcServerActivity activity, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<RpcParamValidator> validator, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<RpcServerCustomizer> customizers, ApplicationEventPublisher events) {
+			ObjectProvider<RpcServerCustomizer> customizers, ApplicationEventPublisher events,
+			ObjectProvider<RpcExceptionHandlers> exceptionHandlers) {
 		// Without Boot's applicationTaskExecutor (an application that defines its own Executor makes
 		// Boot back off), null: the server runs calls on a pool of its own and shuts it down on stop.
 		Executor callExecutor = (properties.callThreads() == RpcServerProperties.CallThreads.EVENT_LOOP)
@@ -90,7 +100,8 @@ public class RpcServerAutoConfiguration {
 		return new NettyRpcServerFactory(properties, codec, registry, callExecutor, activity,
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
 				validator.getIfAvailable(() -> RpcParamValidator.NONE), sslBundles.getIfAvailable(),
-				customizers.orderedStream().toList(), events);
+				customizers.orderedStream().toList(), events,
+				exceptionHandlers.getIfAvailable(() -> RpcExceptionHandlers.NONE));
 	}
 
 	@Bean

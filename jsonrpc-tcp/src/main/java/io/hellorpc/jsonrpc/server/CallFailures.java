@@ -3,13 +3,16 @@ package io.hellorpc.jsonrpc.server;
 import io.hellorpc.jsonrpc.protocol.RpcError;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcOutcome;
+import io.hellorpc.jsonrpc.server.advice.RpcExceptionHandlers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The error a failed method answers with. The method's own exception message is its answer to the
- * caller; the JVM's failures (a null dereference, a bad cast, any {@link Error}) describe code, not
- * the call, and are named only in the log, never on the wire.
+ * The error a failed method answers with. Invalid params stay invalid params; then the
+ * application's {@link RpcExceptionHandlers} have their say; what none maps keeps the default rules:
+ * the method's own exception message is its answer to the caller; the JVM's failures (a null
+ * dereference, a bad cast, any {@link Error}) describe code, not the call, and are named only in
+ * the log, never on the wire.
  */
 final class CallFailures {
 
@@ -17,14 +20,21 @@ final class CallFailures {
 
 	private final RpcParamValidator validator;
 
-	CallFailures(RpcParamValidator validator) {
+	private final RpcExceptionHandlers handlers;
+
+	CallFailures(RpcParamValidator validator, RpcExceptionHandlers handlers) {
 		this.validator = validator;
+		this.handlers = handlers;
 	}
 
 	RpcOutcome outcome(RpcMethod method, Throwable failure) {
 		String invalid = this.validator.describe(failure);
 		if (invalid != null) {
 			return RpcOutcome.failure(RpcError.of(RpcError.INVALID_PARAMS, RpcErrors.invalidParams(invalid)));
+		}
+		RpcError handled = this.handlers.handle(method, failure);
+		if (handled != null) {
+			return RpcOutcome.failure(handled);
 		}
 		if (failure instanceof RpcApplicationException application) {
 			return RpcOutcome.failure(new RpcError(application.getCode(), text(method, failure), application.getData()));

@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
+import io.hellorpc.jsonrpc.server.advice.RpcExceptionHandlers;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.boot.ssl.SslBundles;
@@ -30,7 +31,19 @@ public final class NettyRpcServerFactory implements RpcServerFactory {
 	public NettyRpcServerFactory(RpcServerProperties properties, JsonRpcCodec codec, RpcServiceRegistry registry,
 			Executor executor, RpcServerActivity activity, ObservationRegistry observations, RpcParamValidator validator,
 			SslBundles sslBundles, List<RpcServerCustomizer> customizers, ApplicationEventPublisher events) {
-		RpcDispatcher dispatcher = new RpcDispatcher(registry, codec, observations, activity, validator);
+		this(properties, codec, registry, executor, activity, observations, validator, sslBundles, customizers, events,
+				RpcExceptionHandlers.NONE);
+	}
+
+	/**
+	 * As the constructor above, with error advice.
+	 * @param handlers the {@code @RpcExceptionHandler}s failures are offered to before the default rules
+	 */
+	public NettyRpcServerFactory(RpcServerProperties properties, JsonRpcCodec codec, RpcServiceRegistry registry,
+			Executor executor, RpcServerActivity activity, ObservationRegistry observations, RpcParamValidator validator,
+			SslBundles sslBundles, List<RpcServerCustomizer> customizers, ApplicationEventPublisher events,
+			RpcExceptionHandlers handlers) {
+		RpcDispatcher dispatcher = new RpcDispatcher(registry, codec, observations, activity, validator, handlers);
 		List<RpcServerCustomizer> ordered = List.copyOf(customizers);
 		this.servers = () -> new NettyRpcServer(properties, codec, dispatcher, executor, activity, sslBundles, ordered,
 				events);

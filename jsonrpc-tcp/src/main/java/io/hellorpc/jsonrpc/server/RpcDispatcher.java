@@ -7,6 +7,7 @@ import io.hellorpc.jsonrpc.protocol.RpcError;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcOutcome;
 import io.hellorpc.jsonrpc.protocol.RpcRequest;
+import io.hellorpc.jsonrpc.server.advice.RpcExceptionHandlers;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -35,9 +36,14 @@ final class RpcDispatcher {
 
 	RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
 			RpcServerActivity activity, RpcParamValidator validator) {
+		this(registry, codec, observations, activity, validator, RpcExceptionHandlers.NONE);
+	}
+
+	RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
+			RpcServerActivity activity, RpcParamValidator validator, RpcExceptionHandlers handlers) {
 		this.registry = registry;
 		this.binding = new ParamBinding(codec, validator);
-		this.failures = new CallFailures(validator);
+		this.failures = new CallFailures(validator, handlers);
 		this.observations = observations;
 		this.activity = activity;
 	}

@@ -7,6 +7,7 @@ import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,14 +19,18 @@ import java.util.stream.Collectors;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.core.BridgeMethodResolver;
 import org.springframework.core.GenericTypeResolver;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
@@ -34,13 +39,18 @@ import org.springframework.util.StringUtils;
  * <p>
  * Registration rules, as Go's {@code net/rpc} states its own: an endpoint bean is one service,
  * named by {@link RpcEndpoint#name()} or else its simple class name. Its methods are its public
- * instance methods (those of {@link Object} aside) that take exactly one parameter and return a
- * value; each is called by its Java name with the first letter upper-cased ({@code execute} is
- * {@code Execute}), as Go exports them. A public method annotated {@link RpcMapping} is published
- * too, whatever its parameters and result, by the name it gives (its rules are there). An
- * exception the method throws becomes the call's error text. Start-up fails, naming bean and
- * method, when two beans share a service name, two methods (of any beans) share a wire name, a
- * wire name begins {@code rpc.}, or a bean has no method that can be called.
+ * instance methods that take exactly one parameter and return a value, except what a JDK type
+ * ({@code java.*}) declares, even when the bean overrides or implements it ({@code Object}'s
+ * {@code equals}, {@code Comparable}'s {@code compareTo}, {@code Function}'s {@code apply}...), and
+ * bridge and synthetic methods; each is called by its Java name with the first letter upper-cased
+ * ({@code execute} is {@code Execute}), as Go exports them, or by the name {@link RpcName} gives,
+ * which publishes a JDK-declared method too. {@link RpcIgnore} leaves a method out. A public
+ * method annotated {@link RpcMapping} is published too, whatever its parameters and result, by the
+ * name it gives (its rules are there). An exception the method throws becomes the call's error
+ * text. Start-up fails, naming bean and method, when two beans share a service name, two methods
+ * (of any beans) share a wire name, a wire name begins {@code rpc.}, the annotations contradict
+ * one another, or a bean has no method that can be called. What each service exports is logged at
+ * DEBUG.
  * <p>
  * Beans are read as Spring reads them: a proxied bean (JDK or CGLIB, say for {@code @Validated}
  * or {@code @Transactional}) is registered by its target class and called through the proxy;
@@ -48,6 +58,8 @@ import org.springframework.util.StringUtils;
  * the bean class; a package-private endpoint class is callable.
  */
 public final class RpcServiceRegistry {
+
+	private static final Log logger = LogFactory.getLog(RpcServiceRegistry.class);
 
 	/** Names the JSON-RPC 2.0 specification keeps for itself. */
 	private static final String RESERVED_PREFIX = "rpc.";
@@ -88,7 +100,13 @@ public final class RpcServiceRegistry {
 						+ other + "' and '" + beanName + "': set a distinct name with @RpcEndpoint(name = ...)");
 			}
 			services.add(service);
-			for (RpcMethod method : methodsOf(beanName, bean, type, service, codec)) {
+			List<RpcMethod> exported = methodsOf(beanName, bean, type, service, codec);
+			if (logger.isDebugEnabled()) {
+				logger.debug("@RpcEndpoint bean '" + beanName + "' exports " + exported.stream()
+					.map((method) -> method.signature() + ((method.goCallable()) ? "" : " (JSON-RPC 2.0 only)"))
+					.collect(Collectors.joining(", ")));
+			}
+			for (RpcMethod method : exported) {
 				RpcMethod taken = methods.putIfAbsent(method.wireName(), method);
 				if (taken == null) {
 					beanOfMethod.put(method, beanName);
@@ -181,6 +199,7 @@ public final class RpcServiceRegistry {
 				throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' has @RpcMapping on " + signature(method)
 						+ ", which is not a public instance method: an RPC can call only those");
 			}
+			checkNaming(beanName, method);
 		}
 		List<RpcMethod> methods = new ArrayList<>();
 		for (Method method : callableMethods(type)) {
@@ -188,7 +207,11 @@ public final class RpcServiceRegistry {
 				.get(RpcMapping.class);
 			boolean mapped = mapping.isPresent();
 			String given = mapped ? mapping.getString("value") : "";
-			String wireName = given.isEmpty() ? service + "." + StringUtils.capitalize(method.getName()) : given;
+			String methodName = MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY)
+				.get(RpcName.class)
+				.getValue("value", String.class)
+				.orElse(StringUtils.capitalize(method.getName()));
+			String wireName = given.isEmpty() ? service + "." + methodName : given;
 			if (given.startsWith(RESERVED_PREFIX)) {
 				throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' maps " + signature(method)
 						+ " to '" + wireName + "': names beginning 'rpc.' are reserved by the JSON-RPC 2.0 specification");
@@ -252,18 +275,80 @@ public final class RpcServiceRegistry {
 
 	/** The methods of an endpoint class an RPC can call, by the rules above. */
 	public static List<Method> callableMethods(Class<?> endpointClass) {
-		return Arrays.stream(endpointClass.getMethods()).filter(RpcServiceRegistry::isCallable).toList();
+		Set<Method> jdkDeclared = jdkDeclared(endpointClass);
+		return Arrays.stream(endpointClass.getMethods())
+			.filter((method) -> isCallable(method, jdkDeclared.contains(method)))
+			.toList();
 	}
 
-	private static boolean isCallable(Method method) {
-		if (method.getDeclaringClass() == Object.class || Modifier.isStatic(method.getModifiers()) || method.isBridge()
-				|| method.isSynthetic()) {
+	private static boolean isCallable(Method method, boolean jdkDeclared) {
+		if (Modifier.isStatic(method.getModifiers()) || method.isBridge() || method.isSynthetic()) {
 			return false;
 		}
-		if (MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY).isPresent(RpcMapping.class)) {
+		MergedAnnotations annotations = MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY);
+		if (annotations.isPresent(RpcIgnore.class)) {
+			return false;
+		}
+		if (annotations.isPresent(RpcMapping.class)) {
 			return true;
 		}
+		return (!jdkDeclared || annotations.isPresent(RpcName.class)) && isGoShaped(method);
+	}
+
+	private static boolean isGoShaped(Method method) {
 		return method.getParameterCount() == 1 && method.getReturnType() != void.class;
+	}
+
+	/**
+	 * The class's methods that a JDK type declares: its own or inherited, and the bean's overrides
+	 * and implementations of them ({@code equals(Object)}, {@code compareTo(T)} behind its bridge).
+	 */
+	private static Set<Method> jdkDeclared(Class<?> type) {
+		Set<Class<?>> supertypes = new LinkedHashSet<>(ClassUtils.getAllInterfacesForClassAsSet(type));
+		for (Class<?> superclass = type; superclass != null; superclass = superclass.getSuperclass()) {
+			supertypes.add(superclass);
+		}
+		Set<Method> declared = new HashSet<>();
+		for (Class<?> supertype : supertypes) {
+			if (!supertype.getName().startsWith("java.")) {
+				continue;
+			}
+			for (Method method : supertype.getMethods()) {
+				if (!Modifier.isStatic(method.getModifiers())) {
+					declared.add(BridgeMethodResolver.findBridgedMethod(ClassUtils.getMostSpecificMethod(method, type)));
+				}
+			}
+		}
+		return declared;
+	}
+
+	/** The rules of {@link RpcName} and {@link RpcIgnore}, each broken one failing the start. */
+	private static void checkNaming(String beanName, Method method) {
+		MergedAnnotations annotations = MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY);
+		String where = "@RpcEndpoint bean '" + beanName + "' has ";
+		boolean mapped = annotations.isPresent(RpcMapping.class);
+		if (annotations.isPresent(RpcIgnore.class) && (mapped || annotations.isPresent(RpcName.class))) {
+			throw new IllegalStateException(where + "@RpcIgnore on " + signature(method) + ", which is also annotated "
+					+ (mapped ? "@RpcMapping" : "@RpcName") + ": keep one of them");
+		}
+		MergedAnnotation<RpcName> name = annotations.get(RpcName.class);
+		if (!name.isPresent()) {
+			return;
+		}
+		String value = name.getString("value");
+		String annotated = where + "@RpcName(\"" + value + "\") on " + signature(method);
+		if (mapped) {
+			throw new IllegalStateException(annotated + ", which is also annotated @RpcMapping: keep one of them");
+		}
+		if (!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers()) || !isGoShaped(method)) {
+			throw new IllegalStateException(annotated + ", which is not a public instance method with one parameter and "
+					+ "a result: publish other shapes with @RpcMapping");
+		}
+		if (value.isEmpty() || !Character.isUpperCase(value.codePointAt(0)) || value.contains(".")
+				|| value.chars().anyMatch(Character::isWhitespace)) {
+			throw new IllegalStateException(annotated + ": a method name begins with an upper-case letter, as Go "
+					+ "exports methods, and has no dot or space");
+		}
 	}
 
 	private static String signature(Method method) {

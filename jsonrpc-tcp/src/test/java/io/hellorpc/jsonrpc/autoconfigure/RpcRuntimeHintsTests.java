@@ -5,7 +5,10 @@ import java.util.concurrent.CompletableFuture;
 
 import io.hellorpc.jsonrpc.client.ImportRpcServices;
 import io.hellorpc.jsonrpc.client.RpcExchange;
+import io.hellorpc.jsonrpc.protocol.RpcError;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
+import io.hellorpc.jsonrpc.server.advice.RpcAdvice;
+import io.hellorpc.jsonrpc.server.advice.RpcExceptionHandler;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.RuntimeHints;
@@ -96,6 +99,27 @@ class RpcRuntimeHintsTests {
 		for (Class<?> bound : List.of(Order.class, Address.class, Receipt.class, Line.class)) {
 			assertThat(RuntimeHintsPredicates.reflection().onType(bound)).as(bound.getSimpleName()).accepts(hints);
 		}
+	}
+
+	@RpcAdvice
+	public static class ShopAdvice {
+
+		@RpcExceptionHandler
+		RpcError soldOut(IllegalStateException ex) {
+			return RpcError.of(1, "sold out");
+		}
+
+		public String notAHandler(IllegalStateException ex) {
+			return "";
+		}
+
+	}
+
+	@Test
+	void exceptionHandlersOfAdviceBeansAreInvocable() {
+		RuntimeHints hints = hintsFor(ShopAdvice.class);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(ShopAdvice.class, "soldOut")).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(ShopAdvice.class, "notAHandler")).rejects(hints);
 	}
 
 	@Test

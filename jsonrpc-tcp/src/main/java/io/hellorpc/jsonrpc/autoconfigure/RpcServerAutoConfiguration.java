@@ -4,6 +4,7 @@ import java.util.concurrent.Executor;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.server.NettyRpcServerFactory;
+import io.hellorpc.jsonrpc.server.RpcCallInterceptor;
 import io.hellorpc.jsonrpc.server.RpcServer;
 import io.hellorpc.jsonrpc.server.RpcServerFactory;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
@@ -82,7 +83,8 @@ public class RpcServerAutoConfiguration {
 			@Qualifier(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> executor,
 			RpcServerActivity activity, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<RpcParamValidator> validator, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<RpcServerCustomizer> customizers, ApplicationEventPublisher events) {
+			ObjectProvider<RpcServerCustomizer> customizers, ApplicationEventPublisher events,
+			ObjectProvider<RpcCallInterceptor> interceptors) {
 		// Without Boot's applicationTaskExecutor (an application that defines its own Executor makes
 		// Boot back off), null: the server runs calls on a pool of its own and shuts it down on stop.
 		Executor callExecutor = (properties.callThreads() == RpcServerProperties.CallThreads.EVENT_LOOP)
@@ -90,7 +92,7 @@ public class RpcServerAutoConfiguration {
 		return new NettyRpcServerFactory(properties, codec, registry, callExecutor, activity,
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
 				validator.getIfAvailable(() -> RpcParamValidator.NONE), sslBundles.getIfAvailable(),
-				customizers.orderedStream().toList(), events);
+				customizers.orderedStream().toList(), events, interceptors.orderedStream().toList());
 	}
 
 	@Bean

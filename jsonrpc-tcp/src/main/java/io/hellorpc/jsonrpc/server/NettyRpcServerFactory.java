@@ -30,7 +30,19 @@ public final class NettyRpcServerFactory implements RpcServerFactory {
 	public NettyRpcServerFactory(RpcServerProperties properties, JsonRpcCodec codec, RpcServiceRegistry registry,
 			Executor executor, RpcServerActivity activity, ObservationRegistry observations, RpcParamValidator validator,
 			SslBundles sslBundles, List<RpcServerCustomizer> customizers, ApplicationEventPublisher events) {
-		RpcDispatcher dispatcher = new RpcDispatcher(registry, codec, observations, activity, validator);
+		this(properties, codec, registry, executor, activity, observations, validator, sslBundles, customizers, events,
+				List.of());
+	}
+
+	/**
+	 * As above, with interceptors around each call.
+	 * @param interceptors run around each call's method, in order, the first outermost
+	 */
+	public NettyRpcServerFactory(RpcServerProperties properties, JsonRpcCodec codec, RpcServiceRegistry registry,
+			Executor executor, RpcServerActivity activity, ObservationRegistry observations, RpcParamValidator validator,
+			SslBundles sslBundles, List<RpcServerCustomizer> customizers, ApplicationEventPublisher events,
+			List<RpcCallInterceptor> interceptors) {
+		RpcDispatcher dispatcher = new RpcDispatcher(registry, codec, observations, activity, validator, interceptors);
 		List<RpcServerCustomizer> ordered = List.copyOf(customizers);
 		this.servers = () -> new NettyRpcServer(properties, codec, dispatcher, executor, activity, sslBundles, ordered,
 				events);

@@ -1,5 +1,6 @@
 package io.hellorpc.jsonrpc.server;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
@@ -8,6 +9,7 @@ import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcOutcome;
 import io.hellorpc.jsonrpc.protocol.RpcRequest;
 import io.micrometer.observation.Observation;
+import io.netty.channel.Channel;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -33,8 +35,16 @@ final class RpcDispatcher {
 
 	private final RpcServerActivity activity;
 
+	private final CallInterceptors interceptors;
+
 	RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
 			RpcServerActivity activity, RpcParamValidator validator) {
+		this(registry, codec, observations, activity, validator, List.of());
+	}
+
+	RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
+			RpcServerActivity activity, RpcParamValidator validator, List<RpcCallInterceptor> interceptors) {
+		this.interceptors = new CallInterceptors(interceptors);
 		this.registry = registry;
 		this.binding = new ParamBinding(codec, validator);
 		this.failures = new CallFailures(validator);
@@ -43,6 +53,11 @@ final class RpcDispatcher {
 	}
 
 	CompletableFuture<RpcOutcome> call(RpcRequest request) {
+		return call(request, null);
+	}
+
+	/** @param connection the connection the call came on, for the {@link RpcCallInterceptor}s */
+	CompletableFuture<RpcOutcome> call(RpcRequest request, Channel connection) {
 		if (request.notification()) {
 			this.activity.notificationRun();
 		}
@@ -59,7 +74,8 @@ final class RpcDispatcher {
 		}
 		CallObservation observation = CallObservation.start(this.observations, request, method);
 		try (Observation.Scope scope = observation.openScope()) {
-			return this.invocation.invoke(method, this.binding.bind(request, method)).handle((result, failure) -> {
+			return this.interceptors.invoke(new RpcServerCall(request, method, connection),
+					() -> this.invocation.invoke(method, this.binding.bind(request, method))).handle((result, failure) -> {
 				RpcOutcome outcome = (failure == null) ? RpcOutcome.success(result) : this.failures.outcome(method, failure);
 				observation.stop(outcome, failure);
 				return outcome;

@@ -16,6 +16,7 @@ import io.hellorpc.jsonrpc.security.SecuredServices.Admin;
 import io.hellorpc.jsonrpc.security.SecuredServices.CountingUsers;
 import io.hellorpc.jsonrpc.security.SecuredServices.Job;
 import io.hellorpc.jsonrpc.security.SecuredServices.MethodSecurity;
+import io.hellorpc.jsonrpc.security.SecuredServices.Users;
 import io.hellorpc.jsonrpc.support.RunningServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -62,7 +63,7 @@ class RpcSecurityTests {
 	@MethodSource("callThreadModes")
 	void aliceIsServedBobIsDeniedAndAClientWithoutACertificateMustAuthenticateInterleavedOnEachCallThreadMode(String mode,
 			String[] properties) {
-		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class), properties);
+		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class, Users.class), properties);
 				RpcTemplate alice = SecuredServices.client(server, certificates.alice(), RpcProtocol.GO);
 				RpcTemplate bob = SecuredServices.client(server, certificates.bob(), RpcProtocol.GO);
 				RpcTemplate anonymous = SecuredServices.client(server, null, RpcProtocol.GO);
@@ -107,7 +108,7 @@ class RpcSecurityTests {
 
 	@Test
 	void anAnonymousClientInterleavedWithAliceOnOneReusedThreadIsAlwaysDeniedAndTheThreadKeepsNoContext() throws Exception {
-		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class),
+		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class, Users.class),
 				"spring.task.execution.pool.core-size=1", "spring.task.execution.pool.max-size=1");
 				RpcTemplate alice = SecuredServices.client(server, certificates.alice(), RpcProtocol.GO);
 				RpcTemplate anonymous = SecuredServices.client(server, null, RpcProtocol.GO)) {
@@ -142,7 +143,7 @@ class RpcSecurityTests {
 
 	@Test
 	void aCertificatesUserIsLoadedOncePerConnectionNotPerCall() {
-		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class));
+		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class, Users.class));
 				RpcTemplate alice = SecuredServices.client(server, certificates.alice(), RpcProtocol.GO)) {
 			for (int i = 0; i < 20; i++) {
 				assertThat(alice.call("Admin.Purge", new Job("c" + i), String.class)).isEqualTo("purged c" + i + " by alice");
@@ -153,7 +154,7 @@ class RpcSecurityTests {
 
 	@Test
 	void aCertificateNamingNoKnownUserCallsAnonymously() {
-		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class));
+		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class, Users.class));
 				RpcTemplate stranger = SecuredServices.client(server, certificates.client(), RpcProtocol.JSON_RPC_2)) {
 			assertThat(stranger.call("Admin.WhoAmI", new Job("me"), String.class)).startsWith("anonymousUser on ");
 			assertThat(outcome(stranger.callAsync("Admin.Purge", new Job("x"), String.class)).join())
@@ -163,8 +164,18 @@ class RpcSecurityTests {
 	}
 
 	@Test
+	void withoutAUserDetailsServiceTheCertificatesCnIsTheCallerWithoutAuthorities() {
+		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class));
+				RpcTemplate alice = SecuredServices.client(server, certificates.alice(), RpcProtocol.JSON_RPC_2)) {
+			assertThat(alice.call("Admin.WhoAmI", new Job("me"), String.class)).startsWith("alice on ");
+			assertThat(outcome(alice.callAsync("Admin.Purge", new Job("x"), String.class)).join())
+				.isEqualTo("error -32011: rpc: access denied to Admin.Purge");
+		}
+	}
+
+	@Test
 	void refusedCallsAreTheirOwnOutcomesInMetricsAndTheDebugLogNamesWhoWasRefusedWhat(CapturedOutput output) {
-		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class),
+		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class, Users.class),
 				"logging.level.io.hellorpc.jsonrpc.security=debug");
 				RpcTemplate alice = SecuredServices.client(server, certificates.alice(), RpcProtocol.JSON_RPC_2);
 				RpcTemplate bob = SecuredServices.client(server, certificates.bob(), RpcProtocol.JSON_RPC_2);

@@ -64,11 +64,9 @@ final class SecuredServices {
 			.build();
 	}
 
-	/** Method security, the users, and observed calls. */
+	/** alice (ROLE_ADMIN) and bob (ROLE_USER), where certificates' CNs are looked up. */
 	@Configuration(proxyBeanMethods = false)
-	@EnableMethodSecurity(securedEnabled = true, jsr250Enabled = true)
-	@Import(Admin.class)
-	static class MethodSecurity {
+	static class Users {
 
 		@Bean
 		CountingUsers users() {
@@ -76,6 +74,14 @@ final class SecuredServices {
 					User.withUsername("alice").password("{noop}unused").roles("ADMIN").build(),
 					User.withUsername("bob").password("{noop}unused").roles("USER").build()));
 		}
+
+	}
+
+	/** Method security on the Admin service, and observed calls. */
+	@Configuration(proxyBeanMethods = false)
+	@EnableMethodSecurity(securedEnabled = true, jsr250Enabled = true)
+	@Import(Admin.class)
+	static class MethodSecurity {
 
 		@Bean
 		SimpleMeterRegistry meterRegistry() {

@@ -17,6 +17,7 @@ import io.hellorpc.jsonrpc.security.SecuredServices.CountingUsers;
 import io.hellorpc.jsonrpc.security.SecuredServices.Job;
 import io.hellorpc.jsonrpc.security.SecuredServices.MethodSecurity;
 import io.hellorpc.jsonrpc.security.SecuredServices.Users;
+import io.hellorpc.jsonrpc.support.RawConnection;
 import io.hellorpc.jsonrpc.support.RunningServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -160,6 +161,20 @@ class RpcSecurityTests {
 			assertThat(outcome(stranger.callAsync("Admin.Purge", new Job("x"), String.class)).join())
 				.isEqualTo("error -32010: rpc: authentication required for Admin.Purge");
 			assertThat(server.bean(CountingUsers.class).loads("hello-rpc client")).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void overPlainTcpEveryCallerIsAnonymous() {
+		try (RunningServer server = RunningServer.startWith(new Class<?>[] { MethodSecurity.class, Users.class });
+				RawConnection connection = server.connect()) {
+			connection.send("{\"method\":\"Admin.Purge\",\"params\":[{\"Target\":\"x\"}],\"id\":1}\n");
+			assertThat(connection.readLine())
+				.isEqualTo("{\"id\":1,\"result\":null,\"error\":\"rpc: authentication required for Admin.Purge\"}");
+			connection.send("{\"jsonrpc\":\"2.0\",\"method\":\"Admin.Purge\",\"params\":[{\"Target\":\"x\"}],\"id\":2}\n");
+			assertThat(connection.readLine()).isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32010,"
+					+ "\"message\":\"rpc: authentication required for Admin.Purge\"},\"id\":2}");
+			assertThat(server.bean(Admin.class).runs()).isZero();
 		}
 	}
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.task.AsyncTaskExecutor;
@@ -93,6 +94,8 @@ class RpcSecurityTests {
 				assertThat(calls.stream().map(CompletableFuture::join).toList()).as("round %d on %s", round, mode)
 					.containsExactlyElementsOf(expected);
 			}
+			// Method security proxies the endpoint; the registry calls through the proxy, so its interceptor runs.
+			assertThat(AopUtils.isCglibProxy(server.bean(Admin.class))).isTrue();
 			// A denied call never ran: only alice's did.
 			assertThat(server.bean(Admin.class).runs()).isEqualTo(ROUNDS * GUARDED.size() * 2);
 			String alicesThread = alice.call("Admin.WhoAmI", new Job("me"), String.class);

@@ -9,8 +9,8 @@ import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcOutcome;
 import io.hellorpc.jsonrpc.protocol.RpcRequest;
 import io.micrometer.observation.Observation;
-import io.netty.channel.Channel;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.channel.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

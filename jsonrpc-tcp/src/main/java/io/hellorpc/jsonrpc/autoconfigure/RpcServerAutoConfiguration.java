@@ -4,6 +4,7 @@ import java.util.concurrent.Executor;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.server.NettyRpcServerFactory;
+import io.hellorpc.jsonrpc.server.RpcCallInterceptor;
 import io.hellorpc.jsonrpc.server.RpcServer;
 import io.hellorpc.jsonrpc.server.RpcServerFactory;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
@@ -92,7 +93,7 @@ public class RpcServerAutoConfiguration {
 			RpcServerActivity activity, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<RpcParamValidator> validator, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<RpcServerCustomizer> customizers, ApplicationEventPublisher events,
-			ObjectProvider<RpcExceptionHandlers> exceptionHandlers) {
+			ObjectProvider<RpcExceptionHandlers> exceptionHandlers, ObjectProvider<RpcCallInterceptor> interceptors) {
 		// Without Boot's applicationTaskExecutor (an application that defines its own Executor makes
 		// Boot back off), null: the server runs calls on a pool of its own and shuts it down on stop.
 		Executor callExecutor = (properties.callThreads() == RpcServerProperties.CallThreads.EVENT_LOOP)
@@ -101,7 +102,7 @@ public class RpcServerAutoConfiguration {
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
 				validator.getIfAvailable(() -> RpcParamValidator.NONE), sslBundles.getIfAvailable(),
 				customizers.orderedStream().toList(), events,
-				exceptionHandlers.getIfAvailable(() -> RpcExceptionHandlers.NONE));
+				exceptionHandlers.getIfAvailable(() -> RpcExceptionHandlers.NONE), interceptors.orderedStream().toList());
 	}
 
 	@Bean

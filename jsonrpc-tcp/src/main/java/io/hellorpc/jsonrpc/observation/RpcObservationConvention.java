@@ -41,21 +41,34 @@ public class RpcObservationConvention implements ObservationConvention<Observati
 	public KeyValues getLowCardinalityKeyValues(Observation.Context observed) {
 		RpcObservationContext context = (RpcObservationContext) observed;
 		return KeyValues.of("rpc.system", SYSTEM, "rpc.service", context.getService(), "rpc.method",
-				context.getMethod(), "outcome", (context.getError() != null || context.getErrorCode() != null) ? "ERROR" : "SUCCESS",
+				context.getMethod(), "outcome", outcome(context),
 				"rpc.jsonrpc.version", context.getProtocol().version(), "rpc.jsonrpc.error_code",
 				errorCode(context.getErrorCode()));
 	}
 
+	/** {@code SUCCESS}, {@code ERROR}, or a call refused by security: {@code UNAUTHENTICATED} or {@code DENIED}. */
+	private static String outcome(RpcObservationContext context) {
+		Integer code = context.getErrorCode();
+		if (code != null && code == RpcError.UNAUTHENTICATED) {
+			return "UNAUTHENTICATED";
+		}
+		if (code != null && code == RpcError.ACCESS_DENIED) {
+			return "DENIED";
+		}
+		return (context.getError() != null || code != null) ? "ERROR" : "SUCCESS";
+	}
+
 	/**
 	 * OpenTelemetry's {@code rpc.jsonrpc.error_code}, kept to a bounded set: the standard codes and
-	 * the default application code as they are, any other code an application chose as
+	 * the default application code and security's two as they are, any other code an application chose as
 	 * {@code application}, so that codes cannot grow the number of series.
 	 */
 	private static String errorCode(Integer code) {
 		if (code == null) {
 			return "none";
 		}
-		if ((code >= -32700 && code <= -32600) || code == RpcError.APPLICATION_ERROR) {
+		if ((code >= -32700 && code <= -32600) || code == RpcError.APPLICATION_ERROR || code == RpcError.UNAUTHENTICATED
+				|| code == RpcError.ACCESS_DENIED) {
 			return String.valueOf(code);
 		}
 		return "application";

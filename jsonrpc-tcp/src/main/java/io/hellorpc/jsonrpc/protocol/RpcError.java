@@ -34,6 +34,12 @@ public record RpcError(int code, String message, Object data) {
 	/** The call ran past {@code rpc.server.call-timeout} (go-ethereum's code for the same case). */
 	public static final int CALL_TIMEOUT = -32002;
 
+	/** The call needs an authenticated caller and came without one ({@link RpcErrors#authenticationRequired}): not run. */
+	public static final int UNAUTHENTICATED = -32010;
+
+	/** The caller is known but may not call the method ({@link RpcErrors#accessDenied}): not run. */
+	public static final int ACCESS_DENIED = -32011;
+
 	public static RpcError of(int code, String message) {
 		return new RpcError(code, message, null);
 	}

@@ -82,6 +82,16 @@ public final class RpcErrors {
 		return "rpc: cannot encode the result of " + method;
 	}
 
+	/** A call refused because its caller is anonymous (or its credentials were not accepted) and the method needs more. */
+	public static String authenticationRequired(String method) {
+		return "rpc: authentication required for " + method;
+	}
+
+	/** A call refused because its (authenticated) caller may not call the method. */
+	public static String accessDenied(String method) {
+		return "rpc: access denied to " + method;
+	}
+
 	public static String batchTooLarge(int size, int limit) {
 		return "Invalid Request: a batch of " + size + " calls is more than rpc.server.max-batch-size (" + limit + ")";
 	}

@@ -8,8 +8,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The error a failed method answers with. Invalid params stay invalid params; then the
- * application's {@link RpcExceptionHandlers} have their say; what none maps keeps the default rules:
+ * The error a failed method answers with. Invalid params stay invalid params, and an
+ * {@link RpcApplicationException} its own answer; then the application's
+ * {@link RpcExceptionHandlers} have their say; what none maps keeps the default rules:
  * the method's own exception message is its answer to the caller; the JVM's failures (a null
  * dereference, a bad cast, any {@link Error}) describe code, not the call, and are named only in
  * the log, never on the wire.
@@ -32,7 +33,9 @@ final class CallFailures {
 		if (invalid != null) {
 			return RpcOutcome.failure(RpcError.of(RpcError.INVALID_PARAMS, RpcErrors.invalidParams(invalid)));
 		}
-		RpcError handled = this.handlers.handle(method, failure);
+		// An RpcApplicationException is already an answer (the security integration's refusals are
+		// ones): advice never remaps it, so a broad handler cannot turn "access denied" into another error.
+		RpcError handled = (failure instanceof RpcApplicationException) ? null : this.handlers.handle(method, failure);
 		if (handled != null) {
 			return RpcOutcome.failure(handled);
 		}

@@ -105,7 +105,7 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 			}
 			CompletableFuture<RpcOutcome> future;
 			try {
-				future = CallRunner.this.dispatcher.call(this.call.request());
+				future = CallRunner.this.dispatcher.call(this.call.request(), this.ctx.channel());
 			}
 			catch (Throwable ex) {
 				future = CompletableFuture.completedFuture(internalError(ex));

@@ -32,18 +32,20 @@ public final class NettyRpcServerFactory implements RpcServerFactory {
 			Executor executor, RpcServerActivity activity, ObservationRegistry observations, RpcParamValidator validator,
 			SslBundles sslBundles, List<RpcServerCustomizer> customizers, ApplicationEventPublisher events) {
 		this(properties, codec, registry, executor, activity, observations, validator, sslBundles, customizers, events,
-				RpcExceptionHandlers.NONE);
+				RpcExceptionHandlers.NONE, List.of());
 	}
 
 	/**
-	 * As the constructor above, with error advice.
+	 * As the constructor above, with error advice and interceptors.
 	 * @param handlers the {@code @RpcExceptionHandler}s failures are offered to before the default rules
+	 * @param interceptors run around each call's method, in order, the first outermost
 	 */
 	public NettyRpcServerFactory(RpcServerProperties properties, JsonRpcCodec codec, RpcServiceRegistry registry,
 			Executor executor, RpcServerActivity activity, ObservationRegistry observations, RpcParamValidator validator,
 			SslBundles sslBundles, List<RpcServerCustomizer> customizers, ApplicationEventPublisher events,
-			RpcExceptionHandlers handlers) {
-		RpcDispatcher dispatcher = new RpcDispatcher(registry, codec, observations, activity, validator, handlers);
+			RpcExceptionHandlers handlers, List<RpcCallInterceptor> interceptors) {
+		RpcDispatcher dispatcher = new RpcDispatcher(registry, codec, observations, activity, validator, handlers,
+				interceptors);
 		List<RpcServerCustomizer> ordered = List.copyOf(customizers);
 		this.servers = () -> new NettyRpcServer(properties, codec, dispatcher, executor, activity, sslBundles, ordered,
 				events);

@@ -1,5 +1,6 @@
 package io.hellorpc.jsonrpc.server;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
@@ -10,6 +11,7 @@ import io.hellorpc.jsonrpc.protocol.RpcRequest;
 import io.hellorpc.jsonrpc.server.advice.RpcExceptionHandlers;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.channel.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -34,13 +36,17 @@ final class RpcDispatcher {
 
 	private final RpcServerActivity activity;
 
+	private final CallInterceptors interceptors;
+
 	RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
 			RpcServerActivity activity, RpcParamValidator validator) {
-		this(registry, codec, observations, activity, validator, RpcExceptionHandlers.NONE);
+		this(registry, codec, observations, activity, validator, RpcExceptionHandlers.NONE, List.of());
 	}
 
 	RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
-			RpcServerActivity activity, RpcParamValidator validator, RpcExceptionHandlers handlers) {
+			RpcServerActivity activity, RpcParamValidator validator, RpcExceptionHandlers handlers,
+			List<RpcCallInterceptor> interceptors) {
+		this.interceptors = new CallInterceptors(interceptors);
 		this.registry = registry;
 		this.binding = new ParamBinding(codec, validator);
 		this.failures = new CallFailures(validator, handlers);
@@ -49,6 +55,11 @@ final class RpcDispatcher {
 	}
 
 	CompletableFuture<RpcOutcome> call(RpcRequest request) {
+		return call(request, null);
+	}
+
+	/** @param connection the connection the call came on, for the {@link RpcCallInterceptor}s */
+	CompletableFuture<RpcOutcome> call(RpcRequest request, Channel connection) {
 		if (request.notification()) {
 			this.activity.notificationRun();
 		}
@@ -65,7 +76,8 @@ final class RpcDispatcher {
 		}
 		CallObservation observation = CallObservation.start(this.observations, request, method);
 		try (Observation.Scope scope = observation.openScope()) {
-			return this.invocation.invoke(method, this.binding.bind(request, method)).handle((result, failure) -> {
+			return this.interceptors.invoke(new RpcServerCall(request, method, connection),
+					() -> this.invocation.invoke(method, this.binding.bind(request, method))).handle((result, failure) -> {
 				RpcOutcome outcome = (failure == null) ? RpcOutcome.success(result) : this.failures.outcome(method, failure);
 				observation.stop(outcome, failure);
 				return outcome;

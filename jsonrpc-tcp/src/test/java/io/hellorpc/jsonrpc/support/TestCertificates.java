@@ -21,7 +21,7 @@ import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 /**
  * Certificates made for the tests by the JDK's own {@code keytool}, once per test JVM, in a fresh
  * directory: a CA with a server certificate (for {@code localhost} and {@code 127.0.0.1}), a second
- * server certificate (for reloads), an expired one and a client certificate, plus another CA and a
+ * server certificate (for reloads), an expired one and client certificates (alice, bob and one more), plus another CA and a
  * client certificate of its own that the first CA does not vouch for. All as PEM files (PKCS#8
  * keys), the form both Spring's PEM bundles and Go's {@code crypto/tls} read. Nothing is committed.
  */
@@ -90,6 +90,16 @@ public final class TestCertificates {
 		return pem("client");
 	}
 
+	/** A client certificate for {@code CN=alice} (with more in its subject: {@code OU=ops, O=hello-rpc}). */
+	public Pem alice() {
+		return pem("alice");
+	}
+
+	/** A client certificate for {@code CN=bob}. */
+	public Pem bob() {
+		return pem("bob");
+	}
+
 	/** A client certificate signed by {@link #otherCa()}. */
 	public Pem clientOfOtherCa() {
 		return pem("client-other-ca");
@@ -130,6 +140,8 @@ public final class TestCertificates {
 		leaves.add(ca.thenRunAsync(() -> makeLeaf("ca", "server-expired", "CN=hello-rpc expired server", "dns:localhost,ip:127.0.0.1", "serverAuth", "-3d")));
 		leaves.add(ca.thenRunAsync(() -> makeLeaf("ca", "server-other-name", "CN=elsewhere", "dns:elsewhere.example", "serverAuth", null)));
 		leaves.add(ca.thenRunAsync(() -> makeLeaf("ca", "client", "CN=hello-rpc client", null, "clientAuth", null)));
+		leaves.add(ca.thenRunAsync(() -> makeLeaf("ca", "alice", "CN=alice, OU=ops, O=hello-rpc", null, "clientAuth", null)));
+		leaves.add(ca.thenRunAsync(() -> makeLeaf("ca", "bob", "CN=bob", null, "clientAuth", null)));
 		leaves.add(otherCa.thenRunAsync(() -> makeLeaf("other-ca", "client-other-ca", "CN=hello-rpc stranger", null, "clientAuth", null)));
 		CompletableFuture.allOf(leaves.toArray(CompletableFuture[]::new)).join();
 	}

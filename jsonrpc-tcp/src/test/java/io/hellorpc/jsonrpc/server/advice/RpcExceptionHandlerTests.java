@@ -7,6 +7,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 
 import io.hellorpc.jsonrpc.protocol.RpcError;
+import io.hellorpc.jsonrpc.server.RpcApplicationException;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
 import io.hellorpc.jsonrpc.server.RpcMethod;
 import io.hellorpc.jsonrpc.support.RawConnection;
@@ -95,6 +96,14 @@ class RpcExceptionHandlerTests {
 		try (RawConnection connection = server.connect()) {
 			assertThat(go(connection, "Accounts.Later", "\"8\""))
 				.isEqualTo("{\"id\":1,\"result\":null,\"error\":\"not found: no account 8\"}");
+		}
+	}
+
+	@Test
+	void anRpcApplicationExceptionIsAnsweredAsThrownEvenWhereAnAdviceMapsItsType() {
+		try (RawConnection connection = server.connect()) {
+			assertThat(json2(connection, "Accounts.Coded", "\"x\"")).isEqualTo(
+					"{\"jsonrpc\":\"2.0\",\"error\":{\"code\":7,\"message\":\"coded x\"},\"id\":1}");
 		}
 	}
 
@@ -221,6 +230,10 @@ class RpcExceptionHandlerTests {
 			throw new SilentException();
 		}
 
+		public String coded(String id) {
+			throw new RpcApplicationException(7, "coded " + id, null);
+		}
+
 	}
 
 	@RpcEndpoint
@@ -285,6 +298,11 @@ class RpcExceptionHandlerTests {
 		@RpcExceptionHandler(ConcurrentModificationException.class)
 		public RpcError busy() {
 			return RpcError.of(409, "try again");
+		}
+
+		@RpcExceptionHandler
+		public RpcError remapped(RpcApplicationException ex) {
+			return RpcError.of(500, "remapped");
 		}
 
 	}

@@ -2,7 +2,9 @@ package io.hellorpc.jsonrpc.autoconfigure;
 
 import io.hellorpc.jsonrpc.server.RpcServer;
 import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
+import io.hellorpc.jsonrpc.server.openrpc.OpenRpcDocument;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,7 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The JSON-RPC server's health indicator ({@code rpc}) and actuator endpoint ({@code /actuator/rpc}). */
-@AutoConfiguration(after = RpcServerAutoConfiguration.class)
+@AutoConfiguration(after = { RpcServerAutoConfiguration.class, OpenRpcAutoConfiguration.class })
 @ConditionalOnBean(RpcServer.class)
 public class RpcActuatorAutoConfiguration {
 
@@ -39,8 +41,8 @@ public class RpcActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RpcServicesEndpoint rpcServicesEndpoint(RpcServiceRegistry registry) {
-			return new RpcServicesEndpoint(registry);
+		RpcServicesEndpoint rpcServicesEndpoint(RpcServiceRegistry registry, ObjectProvider<OpenRpcDocument> discovery) {
+			return new RpcServicesEndpoint(registry, discovery.getIfAvailable());
 		}
 
 	}

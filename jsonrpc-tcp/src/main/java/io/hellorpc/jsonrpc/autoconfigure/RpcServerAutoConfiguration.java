@@ -16,6 +16,7 @@ import io.hellorpc.jsonrpc.server.RpcServerProperties;
 import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
 import io.hellorpc.jsonrpc.server.advice.RpcAdvice;
 import io.hellorpc.jsonrpc.server.advice.RpcExceptionHandlers;
+import io.hellorpc.jsonrpc.server.openrpc.OpenRpcDocument;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -93,16 +94,19 @@ public class RpcServerAutoConfiguration {
 			RpcServerActivity activity, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<RpcParamValidator> validator, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<RpcServerCustomizer> customizers, ApplicationEventPublisher events,
-			ObjectProvider<RpcExceptionHandlers> exceptionHandlers, ObjectProvider<RpcCallInterceptor> interceptors) {
+			ObjectProvider<RpcExceptionHandlers> exceptionHandlers, ObjectProvider<RpcCallInterceptor> interceptors,
+			ObjectProvider<OpenRpcDocument> discovery) {
 		// Without Boot's applicationTaskExecutor (an application that defines its own Executor makes
 		// Boot back off), null: the server runs calls on a pool of its own and shuts it down on stop.
 		Executor callExecutor = (properties.callThreads() == RpcServerProperties.CallThreads.EVENT_LOOP)
 				? Runnable::run : executor.getIfAvailable();
+		OpenRpcDocument document = discovery.getIfAvailable();
 		return new NettyRpcServerFactory(properties, codec, registry, callExecutor, activity,
 				observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP),
 				validator.getIfAvailable(() -> RpcParamValidator.NONE), sslBundles.getIfAvailable(),
 				customizers.orderedStream().toList(), events,
-				exceptionHandlers.getIfAvailable(() -> RpcExceptionHandlers.NONE), interceptors.orderedStream().toList());
+				exceptionHandlers.getIfAvailable(() -> RpcExceptionHandlers.NONE), interceptors.orderedStream().toList(),
+				(document != null) ? document.json() : null);
 	}
 
 	@Bean

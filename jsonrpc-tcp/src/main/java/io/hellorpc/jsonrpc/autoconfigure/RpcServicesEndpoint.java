@@ -7,20 +7,43 @@ import java.util.Map;
 
 import io.hellorpc.jsonrpc.server.RpcMethod;
 import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
+import io.hellorpc.jsonrpc.server.openrpc.OpenRpcDocument;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
-/** {@code /actuator/rpc}: the services the server publishes, their methods and message types. */
+/**
+ * {@code /actuator/rpc}: the services the server publishes, their methods and message types; and
+ * {@code /actuator/rpc/openrpc}, the OpenRPC document {@code rpc.discover} answers (while
+ * discovery is on).
+ */
 @Endpoint(id = "rpc")
 public class RpcServicesEndpoint {
 
+	/** The selector under which the OpenRPC document is served. */
+	static final String OPENRPC = "openrpc";
+
 	private final RpcServiceRegistry registry;
 
+	private final OpenRpcDocument document;
+
 	public RpcServicesEndpoint(RpcServiceRegistry registry) {
+		this(registry, null);
+	}
+
+	/** @param document what {@code rpc.discover} answers, or {@code null} when discovery is off */
+	public RpcServicesEndpoint(RpcServiceRegistry registry, OpenRpcDocument document) {
 		this.registry = registry;
+		this.document = document;
+	}
+
+	/** {@code /actuator/rpc/openrpc}: the same document as {@code rpc.discover}; any other name, or discovery off, is not found. */
+	@ReadOperation
+	public Object document(@Selector String name) {
+		return (OPENRPC.equals(name) && this.document != null) ? this.document.json() : null;
 	}
 
 	@ReadOperation

@@ -122,6 +122,11 @@ public final class JsonRpcCodec {
 		return (value == null || value.isNull()) ? null : this.mapper.treeToValue(value, Object.class);
 	}
 
+	/** The mapper params and results are converted with: what names and shapes they have on the wire. */
+	public JsonMapper mapper() {
+		return this.mapper;
+	}
+
 	public JavaType type(Type type) {
 		return this.mapper.constructType(type);
 	}

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.server.advice.RpcExceptionHandlers;
 import io.micrometer.observation.ObservationRegistry;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
@@ -44,8 +45,22 @@ public final class NettyRpcServerFactory implements RpcServerFactory {
 			Executor executor, RpcServerActivity activity, ObservationRegistry observations, RpcParamValidator validator,
 			SslBundles sslBundles, List<RpcServerCustomizer> customizers, ApplicationEventPublisher events,
 			RpcExceptionHandlers handlers, List<RpcCallInterceptor> interceptors) {
+		this(properties, codec, registry, executor, activity, observations, validator, sslBundles, customizers, events,
+				handlers, interceptors, null);
+	}
+
+	/**
+	 * As the constructor above, with OpenRPC discovery.
+	 * @param discovery the document a JSON-RPC 2.0 {@code rpc.discover} call is answered with
+	 * (built once, see {@link io.hellorpc.jsonrpc.server.openrpc.OpenRpcDocument}); {@code null}
+	 * leaves {@code rpc.discover} an unknown method
+	 */
+	public NettyRpcServerFactory(RpcServerProperties properties, JsonRpcCodec codec, RpcServiceRegistry registry,
+			Executor executor, RpcServerActivity activity, ObservationRegistry observations, RpcParamValidator validator,
+			SslBundles sslBundles, List<RpcServerCustomizer> customizers, ApplicationEventPublisher events,
+			RpcExceptionHandlers handlers, List<RpcCallInterceptor> interceptors, JsonNode discovery) {
 		RpcDispatcher dispatcher = new RpcDispatcher(registry, codec, observations, activity, validator, handlers,
-				interceptors);
+				interceptors, discovery);
 		List<RpcServerCustomizer> ordered = List.copyOf(customizers);
 		this.servers = () -> new NettyRpcServer(properties, codec, dispatcher, executor, activity, sslBundles, ordered,
 				events);

@@ -7,11 +7,13 @@ import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcError;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
 import io.hellorpc.jsonrpc.protocol.RpcOutcome;
+import io.hellorpc.jsonrpc.protocol.RpcProtocol;
 import io.hellorpc.jsonrpc.protocol.RpcRequest;
 import io.hellorpc.jsonrpc.server.advice.RpcExceptionHandlers;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.Channel;
+import tools.jackson.databind.JsonNode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -38,6 +40,9 @@ final class RpcDispatcher {
 
 	private final CallInterceptors interceptors;
 
+	/** {@code rpc.discover}, or {@code null} when discovery is off (it is then an unknown method). */
+	private final RpcMethod discover;
+
 	RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
 			RpcServerActivity activity, RpcParamValidator validator) {
 		this(registry, codec, observations, activity, validator, RpcExceptionHandlers.NONE, List.of());
@@ -46,7 +51,15 @@ final class RpcDispatcher {
 	RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
 			RpcServerActivity activity, RpcParamValidator validator, RpcExceptionHandlers handlers,
 			List<RpcCallInterceptor> interceptors) {
+		this(registry, codec, observations, activity, validator, handlers, interceptors, null);
+	}
+
+	/** @param discovery the OpenRPC document {@code rpc.discover} answers, or {@code null} for no {@code rpc.discover} */
+	RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
+			RpcServerActivity activity, RpcParamValidator validator, RpcExceptionHandlers handlers,
+			List<RpcCallInterceptor> interceptors, JsonNode discovery) {
 		this.interceptors = new CallInterceptors(interceptors);
+		this.discover = (discovery != null) ? DiscoverMethod.of(discovery) : null;
 		this.registry = registry;
 		this.binding = new ParamBinding(codec, validator);
 		this.failures = new CallFailures(validator, handlers);
@@ -68,7 +81,7 @@ final class RpcDispatcher {
 		}
 		RpcMethod method;
 		try {
-			method = this.registry.lookup(request.method(), request.protocol());
+			method = lookup(request);
 		}
 		catch (UnknownMethodException ex) {
 			CallObservation observation = CallObservation.start(this.observations, request, null);
@@ -92,6 +105,14 @@ final class RpcDispatcher {
 			logger.warn("Internal error in call " + request.method(), ex);
 			return stopped(observation, RpcOutcome.failure(RpcError.of(RpcError.INTERNAL_ERROR, RpcErrors.internalError())), ex);
 		}
+	}
+
+	private RpcMethod lookup(RpcRequest request) {
+		if (this.discover != null && request.protocol() == RpcProtocol.JSON_RPC_2
+				&& DiscoverMethod.NAME.equals(request.method())) {
+			return this.discover;
+		}
+		return this.registry.lookup(request.method(), request.protocol());
 	}
 
 	private static CompletableFuture<RpcOutcome> stopped(CallObservation observation, RpcOutcome outcome,

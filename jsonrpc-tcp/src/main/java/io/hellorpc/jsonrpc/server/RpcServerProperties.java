@@ -49,6 +49,7 @@ import org.springframework.util.unit.DataSize;
  * @param transport Netty's transport for the listener and its connections: auto (epoll where its
  * native jar and the kernel have it, else nio), nio, epoll or io-uring (opt-in); a native one asked
  * for and not available fails the start with the reason. The choice is logged at start-up.
+ * @param discovery OpenRPC discovery: the JSON-RPC 2.0 method rpc.discover.
  */
 @ConfigurationProperties("rpc.server")
 public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @DefaultValue("1337") int port,
@@ -58,7 +59,20 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 		@DefaultValue("10s") Duration shutdownGracePeriod, Duration maxConnectionAge,
 		@DefaultValue("10s") Duration maxConnectionAgeGrace, @DefaultValue("0") int ioThreads,
 		@DefaultValue("task-executor") CallThreads callThreads, @DefaultValue Ssl ssl, @DefaultValue Memory memory,
-		@DefaultValue("auto") RpcTransport transport) {
+		@DefaultValue("auto") RpcTransport transport,
+		@DefaultValue Discovery discovery) {
+
+	/**
+	 * OpenRPC discovery: {@code rpc.discover} (JSON-RPC 2.0) answers an OpenRPC document describing
+	 * every method, built once at start-up; {@code /actuator/rpc/openrpc} serves the same document.
+	 *
+	 * @param enabled Whether rpc.discover is served; when false it is an unknown method (-32601).
+	 * @param title The document's info.title; unset means spring.application.name, else "JSON-RPC services".
+	 * @param version The document's info.version; unset means the build's version (build-info), else "unversioned".
+	 */
+	public record Discovery(@DefaultValue("true") boolean enabled, String title, String version) {
+
+	}
 
 	/**
 	 * What the whole server may buffer: the incomplete messages being received and the replies not

@@ -128,7 +128,8 @@ final class ServerWireHarness {
 		RpcServerProperties properties = new RpcServerProperties("127.0.0.1", 0, DataSize.ofBytes(MAX_MESSAGE), 10, 4,
 				1000, Duration.ofSeconds(60), null, Duration.ofSeconds(2), null, Duration.ofSeconds(10), 1, CallThreads.TASK_EXECUTOR,
 				new Ssl(null, ClientAuth.NONE, Duration.ofSeconds(10), io.hellorpc.jsonrpc.transport.RpcSslProvider.AUTO), new Memory(DataSize.ofMegabytes(64), 0.8),
-				io.hellorpc.jsonrpc.transport.RpcTransport.AUTO);
+				io.hellorpc.jsonrpc.transport.RpcTransport.AUTO,
+				new RpcServerProperties.Discovery(false, null, null));
 		RpcDispatcher dispatcher = new RpcDispatcher(RpcServiceRegistry
 			.of(Map.of("handler", new TestServices.Handler(), "checked", new Checked()), codec), codec, observations,
 				activity, validator);

@@ -73,6 +73,18 @@ public final class Json2Peers {
 		return run(command, 120);
 	}
 
+	/**
+	 * Runs {@code interop/node/openrpc-check.js PORT} to completion: npm's
+	 * {@code @open-rpc/schema-utils-js} validates and dereferences what {@code rpc.discover}
+	 * answers, then judges each call of {@code callsJson} ({@code [{"method":…,"params":…}, …]})
+	 * with its {@code MethodCallValidator} and makes it.
+	 */
+	public static ProcessResult openRpcCheck(int port, String callsJson) {
+		List<String> command = new ArrayList<>(nodeCommand(String.valueOf(port)));
+		command.set(1, GoPeer.repositoryRoot().resolve("interop/node/openrpc-check.js").toString());
+		return run(command, callsJson.getBytes(StandardCharsets.UTF_8), 120);
+	}
+
 	/** Runs {@code interop/python/aiorpcx_client.py PORT} to completion. */
 	public static ProcessResult aiorpcx(int port) {
 		Path script = GoPeer.repositoryRoot().resolve("interop/python/aiorpcx_client.py");
@@ -83,7 +95,8 @@ public final class Json2Peers {
 
 	private static List<String> nodeCommand(String... args) {
 		Path dir = GoPeer.repositoryRoot().resolve("interop/node");
-		if (!Files.isDirectory(dir.resolve("node_modules/jayson"))) {
+		if (!Files.isDirectory(dir.resolve("node_modules/jayson"))
+				|| !Files.isDirectory(dir.resolve("node_modules/@open-rpc/schema-utils-js"))) {
 			ProcessResult install = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefix", dir.toString()), 300);
 			if (install.exitCode() != 0) {
 				throw new IllegalStateException("npm ci in interop/node failed: " + install.stderr());
@@ -95,6 +108,10 @@ public final class Json2Peers {
 	}
 
 	private static ProcessResult run(List<String> command, long timeoutSeconds) {
+		return run(command, new byte[0], timeoutSeconds);
+	}
+
+	private static ProcessResult run(List<String> command, byte[] input, long timeoutSeconds) {
 		Process process;
 		try {
 			process = new ProcessBuilder(command).start();
@@ -104,7 +121,7 @@ public final class Json2Peers {
 					+ "(apt-get install nodejs npm) and Debian's python3-aiorpcx (apt-get install python3-aiorpcx)", ex);
 		}
 		try {
-			return ProcessResult.of(process, timeoutSeconds);
+			return ProcessResult.of(process, input, timeoutSeconds);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * hello-server's OpenRPC document: {@code rpc.discover} over TCP, judged by npm's
@@ -83,6 +84,20 @@ class HelloServerDiscoveryTests {
 			.isEqualTo("{\"type\":\"object\",\"properties\":{\"Name\":{\"type\":[\"string\",\"null\"]}}}");
 		assertThat(schemas.get("Response").toString())
 			.isEqualTo("{\"type\":\"object\",\"properties\":{\"Message\":{\"type\":[\"string\",\"null\"]}}}");
+	}
+
+	@Test
+	void rpcDiscoverIsObservedAsMethodDiscoverOfServiceRpc() {
+		discover();
+		await().untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
+			.containsPattern("rpc_server_requests_seconds_count\\{error=\"none\",outcome=\"SUCCESS\",[^}]*"
+					+ "rpc_jsonrpc_version=\"2.0\",rpc_method=\"discover\",rpc_service=\"rpc\""));
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path)).build(),
+					HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test

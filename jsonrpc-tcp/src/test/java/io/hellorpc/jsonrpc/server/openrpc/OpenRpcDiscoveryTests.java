@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import io.hellorpc.jsonrpc.autoconfigure.RpcServicesEndpoint;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcError;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
@@ -187,6 +188,15 @@ class OpenRpcDiscoveryTests {
 	}
 
 	@Test
+	void theActuatorEndpointServesTheSameDocument() {
+		try (RunningServer exposed = RunningServer.start(CatalogApplication.class, "management.endpoints.web.exposure.include=rpc")) {
+			RpcServicesEndpoint endpoint = exposed.bean(RpcServicesEndpoint.class);
+			assertThat(endpoint.document("openrpc")).isSameAs(exposed.bean(OpenRpcDocument.class).json());
+			assertThat(endpoint.document("openapi")).isNull();
+		}
+	}
+
+	@Test
 	void rpcDiscoverIsJsonRpc2OnlyAndTakesNoParams() {
 		try (RawConnection connection = server.connect()) {
 			connection.send("{\"method\":\"rpc.discover\",\"params\":[],\"id\":1}\n");
@@ -195,18 +205,23 @@ class OpenRpcDiscoveryTests {
 			connection.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.discover\",\"params\":[1],\"id\":2}\n");
 			JsonNode reply = JSON.readTree(connection.readLine());
 			assertThat(reply.get("error").get("code").asInt()).isEqualTo(RpcError.INVALID_PARAMS);
+			connection.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.discover\",\"params\":{},\"id\":3}\n");
+			assertThat(JSON.readTree(connection.readLine()).get("result").get("openrpc").asString()).isEqualTo("1.3.2");
 		}
 	}
 
 	@Test
 	void discoveryOffMakesRpcDiscoverAnUnknownMethod() {
-		try (RunningServer off = RunningServer.start(CatalogApplication.class, "rpc.server.discovery.enabled=false");
+		try (RunningServer off = RunningServer.start(CatalogApplication.class, "rpc.server.discovery.enabled=false",
+				"management.endpoints.web.exposure.include=rpc");
 				RawConnection connection = off.connect()) {
 			connection.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.discover\",\"id\":1}\n");
 			JsonNode reply = JSON.readTree(connection.readLine());
 			assertThat(reply.get("error").get("code").asInt()).isEqualTo(RpcError.METHOD_NOT_FOUND);
 			assertThat(reply.get("error").get("message").asString()).isEqualTo("rpc: can't find service rpc.discover");
 			assertThatExceptionOfType(NoSuchBeanDefinitionException.class).isThrownBy(() -> off.bean(OpenRpcDocument.class));
+			// /actuator/rpc/openrpc: nothing, which the actuator answers 404
+			assertThat(off.bean(RpcServicesEndpoint.class).document("openrpc")).isNull();
 		}
 	}
 

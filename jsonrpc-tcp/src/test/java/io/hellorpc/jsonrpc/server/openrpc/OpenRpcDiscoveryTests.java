@@ -19,6 +19,8 @@ import io.hellorpc.jsonrpc.support.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -94,7 +96,7 @@ class OpenRpcDiscoveryTests {
 		assertThat(result.stderr()).isEmpty();
 		assertThat(result.exitCode()).isZero();
 		String dune = "{\"Id\":\"1\",\"Name\":\"Dune\",\"Price\":{\"Cents\":999,\"Currency\":\"EUR\"},"
-				+ "\"Labels\":{\"lang\":\"en\"},\"Kind\":\"BOOK\"}";
+				+ "\"Labels\":{\"lang\":\"en\"},\"Kind\":\"BOOK\",\"isbn-13\":\"9780441013593\"}";
 		assertThat(result.stdout()).isEqualTo("""
 				document: valid
 				dereferenced: %d methods, no $ref left
@@ -122,7 +124,12 @@ class OpenRpcDiscoveryTests {
 		// Page<Item>'s items are Items, described once and referenced
 		String item = page.get("properties").get("Items").get("items").get("$ref").asString();
 		assertThat(item).isEqualTo("#/components/schemas/Item");
-		assertThat(names(schema(document, item).get("properties"))).containsExactlyInAnyOrderElementsOf(names(written.get("Items").get(0)));
+		// @JsonProperty renames, @JsonIgnore leaves out, as in the codec
+		assertThat(names(schema(document, item).get("properties")))
+			.containsExactlyInAnyOrderElementsOf(names(written.get("Items").get(0)))
+			.contains("isbn-13")
+			.doesNotContain("Secret", "Isbn");
+
 		assertThat(names(document.get("components").get("schemas").get("Price").get("properties")))
 			.containsExactlyInAnyOrder("Cents", "Currency");
 		JsonNode query = schema(document, method(document, "Catalog.Find").get("params").get(0).get("schema").get("$ref").asString());
@@ -136,6 +143,22 @@ class OpenRpcDiscoveryTests {
 		assertThat(method(document, "Catalog.Fetch").get("result").get("schema").get("$ref").asString()).isEqualTo(item);
 		JsonNode hello = schema(document, method(document, "Handler.Execute").get("params").get(0).get("schema").get("$ref").asString());
 		assertThat(names(hello.get("properties"))).containsExactly("Name");
+	}
+
+	/**
+	 * Not in the application the Node check judges: {@code @open-rpc/schema-utils-js} 2.2.1's
+	 * {@code dereferenceDocument} never finishes on a schema that refers to itself (it runs out of
+	 * memory, as it does on a ten-line document by hand).
+	 */
+	@Test
+	void aRecursiveTypeIsDescribedOnceAndRefersToItself() {
+		try (RunningServer shelves = RunningServer.start(Shelves.class)) {
+			JsonNode document = discover(shelves.port());
+			String shelving = method(document, "Shelves.Shelving").get("result").get("schema").get("$ref").asString();
+			assertThat(shelving).isEqualTo("#/components/schemas/Shelving");
+			assertThat(schema(document, shelving).get("properties").get("Below").get("items").get("$ref").asString())
+				.isEqualTo(shelving);
+		}
 	}
 
 	@Test
@@ -250,7 +273,12 @@ class OpenRpcDiscoveryTests {
 	public record Price(long cents, String currency) {
 	}
 
-	public record Item(String id, String name, Price price, Map<String, String> labels, Kind kind) {
+	public record Item(String id, String name, Price price, Map<String, String> labels, Kind kind,
+			@JsonProperty("isbn-13") String isbn, @JsonIgnore String secret) {
+	}
+
+	/** A recursive type: its schema refers to itself. */
+	public record Shelving(String name, List<Shelving> below) {
 	}
 
 	public record Query(String text, Optional<String> category, List<String> tags, int limit) {
@@ -262,7 +290,8 @@ class OpenRpcDiscoveryTests {
 	public record ItemId(String value) {
 	}
 
-	static final Item DUNE = new Item("1", "Dune", new Price(999, "EUR"), Map.of("lang", "en"), Kind.BOOK);
+	static final Item DUNE = new Item("1", "Dune", new Price(999, "EUR"), Map.of("lang", "en"), Kind.BOOK,
+			"9780441013593", "s");
 
 	/** Go-shaped methods (one request object, a result), {@code @RpcMapping} ones of every shape. */
 	@RpcEndpoint
@@ -288,6 +317,15 @@ class OpenRpcDiscoveryTests {
 
 		@RpcMapping("catalog.forget")
 		public void forget(String id) {
+		}
+
+	}
+
+	@RpcEndpoint
+	static class Shelves {
+
+		public Shelving shelving(String name) {
+			return new Shelving(name, List.of(new Shelving("sf", List.of())));
 		}
 
 	}

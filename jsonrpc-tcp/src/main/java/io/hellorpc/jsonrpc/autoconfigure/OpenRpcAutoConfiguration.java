@@ -5,6 +5,7 @@ import io.hellorpc.jsonrpc.server.RpcServerProperties;
 import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
 import io.hellorpc.jsonrpc.server.openrpc.OpenRpcDocument;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -27,7 +28,8 @@ public class OpenRpcAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public OpenRpcDocument openRpcDocument(RpcServiceRegistry registry, JsonRpcCodec codec,
-			RpcServerProperties properties, Environment environment, ObjectProvider<BuildProperties> build) {
+			RpcServerProperties properties, Environment environment, ObjectProvider<BuildProperties> build,
+			ListableBeanFactory beans) {
 		RpcServerProperties.Discovery discovery = properties.discovery();
 		String title = StringUtils.hasText(discovery.title()) ? discovery.title()
 				: environment.getProperty("spring.application.name", "JSON-RPC services");
@@ -37,7 +39,10 @@ public class OpenRpcAutoConfiguration {
 			version = (buildProperties != null && buildProperties.getVersion() != null) ? buildProperties.getVersion()
 					: "unversioned";
 		}
-		return OpenRpcDocument.of(registry, codec.mapper(), title, version, properties.callTimeout() != null);
+		// Spring Security's interceptor (RpcSecurityAutoConfiguration), when on, may refuse any call.
+		boolean secured = beans.containsBean("rpcSecurityInterceptor");
+		return OpenRpcDocument.of(registry, codec.mapper(),
+				new OpenRpcDocument.Server(title, version, properties.callTimeout() != null, secured));
 	}
 
 }

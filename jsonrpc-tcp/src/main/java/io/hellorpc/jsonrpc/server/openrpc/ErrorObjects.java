@@ -28,7 +28,9 @@ final class ErrorObjects {
 					RpcError.of(RpcError.APPLICATION_ERROR, "The method failed; the message is its exception's")),
 			Map.entry("CallNotStarted",
 					RpcError.of(RpcError.CALL_NOT_STARTED, "Call not started: refused unrun, safe to send again")),
-			Map.entry("CallTimeout", RpcError.of(RpcError.CALL_TIMEOUT, "Call timed out")));
+			Map.entry("CallTimeout", RpcError.of(RpcError.CALL_TIMEOUT, "Call timed out")),
+			Map.entry("Unauthenticated", RpcError.of(RpcError.UNAUTHENTICATED, "Authentication required")),
+			Map.entry("AccessDenied", RpcError.of(RpcError.ACCESS_DENIED, "Access denied")));
 
 	private ErrorObjects() {
 	}
@@ -44,13 +46,17 @@ final class ErrorObjects {
 	/**
 	 * What a call of a method can be answered with besides its result: params that do not fit, a
 	 * failure of the method or of the server, a refusal before it ran, and past
-	 * {@code rpc.server.call-timeout} (when set) a timeout. An {@code RpcApplicationException}'s
-	 * own code is the application's, not known here.
+	 * {@code rpc.server.call-timeout} (when set) a timeout, and with Spring Security a refusal
+	 * (unauthenticated, denied). An {@code RpcApplicationException}'s own code is the
+	 * application's, not known here.
 	 */
-	static ArrayNode ofAMethod(JsonMapper mapper, boolean callTimeout) {
+	static ArrayNode ofAMethod(JsonMapper mapper, boolean callTimeout, boolean secured) {
 		List<String> names = new ArrayList<>(List.of("InvalidParams", "ApplicationError", "InternalError", "CallNotStarted"));
 		if (callTimeout) {
 			names.add("CallTimeout");
+		}
+		if (secured) {
+			names.addAll(List.of("Unauthenticated", "AccessDenied"));
 		}
 		ArrayNode references = mapper.createArrayNode();
 		names.forEach((name) -> references.addObject().put("$ref", REFERENCE + name));

@@ -44,16 +44,26 @@ public final class OpenRpcDocument {
 	}
 
 	/**
-	 * Describes the registry's methods.
-	 * @param mapper the codec's mapper ({@code JsonRpcCodec#mapper()}): the schemas follow its
-	 * naming and conversions
+	 * What the document says of the server besides its methods.
+	 *
 	 * @param title the API's title ({@code info.title})
 	 * @param version the API's version ({@code info.version})
 	 * @param callTimeout whether calls can time out ({@code rpc.server.call-timeout} is set), so
 	 * that methods list the timeout's code
+	 * @param secured whether calls are authorized (Spring Security's interceptor is on), so that
+	 * methods list the codes of a refusal
 	 */
-	public static OpenRpcDocument of(RpcServiceRegistry registry, JsonMapper mapper, String title, String version,
-			boolean callTimeout) {
+	public record Server(String title, String version, boolean callTimeout, boolean secured) {
+	}
+
+	/**
+	 * Describes the registry's methods.
+	 * @param mapper the codec's mapper ({@code JsonRpcCodec#mapper()}): the schemas follow its
+	 * naming and conversions
+	 */
+	public static OpenRpcDocument of(RpcServiceRegistry registry, JsonMapper mapper, Server server) {
+		String title = server.title();
+		String version = server.version();
 		WireSchemas schemas = new WireSchemas(mapper);
 		ObjectNode document = mapper.createObjectNode().put("openrpc", OPENRPC_VERSION);
 		document.putObject("info").put("title", title).put("version", version);
@@ -61,7 +71,7 @@ public final class OpenRpcDocument {
 		for (RpcMethod method : registry.methods()) {
 			ObjectNode described = methods.addObject().put("name", method.wireName());
 			new MethodTypes(method).describe(described, schemas);
-			described.set("errors", ErrorObjects.ofAMethod(mapper, callTimeout));
+			described.set("errors", ErrorObjects.ofAMethod(mapper, server.callTimeout(), server.secured()));
 		}
 		ObjectNode components = document.putObject("components");
 		ObjectNode definitions = schemas.definitions();

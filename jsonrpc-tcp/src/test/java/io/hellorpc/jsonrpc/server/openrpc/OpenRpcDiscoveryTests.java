@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import io.hellorpc.jsonrpc.autoconfigure.RpcServicesEndpoint;
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcError;
+import io.hellorpc.jsonrpc.server.RpcCallInterceptor;
 import io.hellorpc.jsonrpc.server.RpcEndpoint;
 import io.hellorpc.jsonrpc.server.RpcMapping;
 import io.hellorpc.jsonrpc.server.RpcMethod;
@@ -195,11 +196,14 @@ class OpenRpcDiscoveryTests {
 		JsonNode errors = document.get("components").get("errors");
 		assertThat(errors.valueStream().map((error) -> error.get("code").asInt())).containsExactly(RpcError.PARSE_ERROR,
 				RpcError.INVALID_REQUEST, RpcError.METHOD_NOT_FOUND, RpcError.INVALID_PARAMS, RpcError.INTERNAL_ERROR,
-				RpcError.APPLICATION_ERROR, RpcError.CALL_NOT_STARTED, RpcError.CALL_TIMEOUT);
-		// without rpc.server.call-timeout no call times out
+				RpcError.APPLICATION_ERROR, RpcError.CALL_NOT_STARTED, RpcError.CALL_TIMEOUT, RpcError.UNAUTHENTICATED,
+				RpcError.ACCESS_DENIED);
+		// without rpc.server.call-timeout no call times out; Spring Security (on this class path) may refuse any
+		assertThat(server.bean(RpcCallInterceptor.class)).isNotNull();
 		assertThat(method(document, "Catalog.Find").get("errors").valueStream().map((ref) -> ref.get("$ref").asString()))
 			.containsExactly("#/components/errors/InvalidParams", "#/components/errors/ApplicationError",
-					"#/components/errors/InternalError", "#/components/errors/CallNotStarted");
+					"#/components/errors/InternalError", "#/components/errors/CallNotStarted",
+					"#/components/errors/Unauthenticated", "#/components/errors/AccessDenied");
 	}
 
 	@Test

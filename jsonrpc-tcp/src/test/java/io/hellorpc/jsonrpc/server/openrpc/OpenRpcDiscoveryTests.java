@@ -133,6 +133,13 @@ class OpenRpcDiscoveryTests {
 
 		assertThat(names(document.get("components").get("schemas").get("Price").get("properties")))
 			.containsExactlyInAnyOrder("Cents", "Currency");
+		assertThat(method(document, "Catalog.Find").get("result").get("schema").get("$ref").asString())
+			.isEqualTo("#/components/schemas/Page_Item_");
+		// an enum by its names, a map by its values
+		assertThat(document.get("components").get("schemas").get("Kind").toString())
+			.isEqualTo("{\"type\":\"string\",\"enum\":[\"BOOK\",\"FILM\"]}");
+		assertThat(document.get("components").get("schemas").get("Map_String.String_").toString())
+			.isEqualTo("{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}}");
 		JsonNode query = schema(document, method(document, "Catalog.Find").get("params").get(0).get("schema").get("$ref").asString());
 		assertThat(names(query.get("properties"))).containsExactlyInAnyOrder("Text", "Category", "Tags", "Limit");
 		// an Optional field is its value or null; no field is required, as the codec requires none

@@ -17,7 +17,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.AccountStatusException;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.authority.AuthorityUtils;
 
@@ -55,7 +58,14 @@ final class CallerAuthentication {
 		if (this.converter != null) {
 			Authentication converted = this.converter.convert(new RpcCaller(
 					(connection != null) ? connection.remoteAddress() : null, peerCertificates(connection), call.request()));
-			return (converted != null) ? converted : this.anonymous;
+			if (converted == null) {
+				return this.anonymous;
+			}
+			if (!converted.isAuthenticated()) {
+				// Authorities on a token nobody vouched for would pass @PreAuthorize("hasRole(..)").
+				throw new BadCredentialsException("the RpcAuthenticationConverter returned an unauthenticated token");
+			}
+			return converted;
 		}
 		if (connection == null) {
 			return this.anonymous;
@@ -81,7 +91,9 @@ final class CallerAuthentication {
 			}
 			return authentication;
 		}
-		catch (AuthenticationException ex) {
+		catch (UsernameNotFoundException | BadCredentialsException | AccountStatusException ex) {
+			// Only a verdict on this certificate is kept for the connection; a user store that failed
+			// (InternalAuthenticationServiceException) fails this call and is asked again on the next.
 			logger.debug("Connection from " + connection.remoteAddress() + " calls anonymously: its certificate is not "
 					+ "accepted (" + ex.getMessage() + ")");
 			return this.anonymous;

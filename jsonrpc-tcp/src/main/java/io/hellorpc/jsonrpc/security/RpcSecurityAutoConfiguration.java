@@ -27,7 +27,8 @@ import org.springframework.security.web.authentication.preauth.x509.SubjectX500P
 public class RpcSecurityAutoConfiguration {
 
 	/**
-	 * @param users where a certificate's CN is looked up, when the application has one
+	 * @param users where a certificate's CN is looked up, when the application has one (two or more
+	 * fail the start: which one would decide who a certificate is?)
 	 * @param holder the application's {@code SecurityContextHolderStrategy} bean, the one its
 	 * method security reads too; else {@link SecurityContextHolder}'s
 	 */
@@ -41,7 +42,7 @@ public class RpcSecurityAutoConfiguration {
 			configured.checkNamesIn(registry.methods());
 		}
 		CallerAuthentication callers = new CallerAuthentication(converter.getIfAvailable(),
-				new CertificateAuthentication(users.getIfUnique()));
+				new CertificateAuthentication(users.getIfAvailable()));
 		return new SecurityContextInterceptor(callers, configured,
 				holder.getIfAvailable(SecurityContextHolder::getContextHolderStrategy));
 	}

@@ -59,7 +59,7 @@ public final class RpcSecurityRules {
 	/** @throws IllegalStateException naming the first rule whose service or method the server does not have */
 	void checkNamesIn(List<RpcMethod> methods) {
 		for (Rule rule : this.rules) {
-			if (rule.name() != null && methods.stream().noneMatch(rule::matches)) {
+			if (rule.name() != null && !rule.isDiscovery() && methods.stream().noneMatch(rule::matches)) {
 				throw new IllegalStateException("RpcSecurityRules has a rule for " + (rule.service() ? "service" : "method")
 						+ " '" + rule.name() + "', which this server does not have");
 			}
@@ -68,6 +68,11 @@ public final class RpcSecurityRules {
 
 	/** @param name the service or wire name it matches, {@code null} for any method */
 	private record Rule(boolean service, String name, AuthorizationManager<RpcMethod> manager) {
+
+		/** {@code rpc.discover} (service {@code rpc}) is the server's own, not the registry's. */
+		boolean isDiscovery() {
+			return this.service ? this.name.equals("rpc") : this.name.equals("rpc.discover");
+		}
 
 		boolean matches(RpcMethod method) {
 			return this.name == null || this.name.equals(this.service ? method.service() : method.wireName());

@@ -6,13 +6,16 @@ import java.util.function.Supplier;
 
 import io.hellorpc.jsonrpc.protocol.RpcError;
 import io.hellorpc.jsonrpc.protocol.RpcErrors;
+import io.hellorpc.jsonrpc.server.RpcApplicationException;
 import io.hellorpc.jsonrpc.server.RpcCallInterceptor;
 import io.hellorpc.jsonrpc.server.RpcServerCall;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.core.Ordered;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -28,7 +31,16 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
  * answered as Spring Security's {@code ExceptionTranslationFilter} tells them apart: an anonymous
  * caller (or credentials not accepted) needs authentication (-32010), a known one is denied (-32011).
  */
-final class SecurityContextInterceptor implements RpcCallInterceptor {
+final class SecurityContextInterceptor implements RpcCallInterceptor, Ordered {
+
+	/** Outermost but for interceptors ordered before it: others run with the caller's context, after the rules. */
+	static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
 
 	private static final Log logger = LogFactory.getLog(SecurityContextInterceptor.class);
 
@@ -52,6 +64,13 @@ final class SecurityContextInterceptor implements RpcCallInterceptor {
 		Authentication authentication;
 		try {
 			authentication = this.callers.of(call);
+		}
+		catch (InternalAuthenticationServiceException ex) {
+			// The user store failed, not the caller: an internal error (named in the log only), asked again next call.
+			logger.warn("Cannot tell who calls " + call.method().fullName() + " from " + CallerAuthentication.remoteAddress(call)
+					+ ": " + ex.getMessage(), ex);
+			return CompletableFuture.failedFuture(new RpcApplicationException(RpcError.INTERNAL_ERROR,
+					RpcErrors.failedInternally(call.method().fullName())));
 		}
 		catch (AuthenticationException ex) {
 			return CompletableFuture.failedFuture(refusal(call, null, ex));

@@ -29,6 +29,10 @@ final class CallFailures {
 	}
 
 	RpcOutcome outcome(RpcMethod method, Throwable failure) {
+		if (failure instanceof InvalidParamsException invalidParams) {
+			// An interceptor may hand the binding's failure back as its future's.
+			return RpcOutcome.failure(RpcError.of(RpcError.INVALID_PARAMS, invalidParams.getMessage()));
+		}
 		String invalid = this.validator.describe(failure);
 		if (invalid != null) {
 			return RpcOutcome.failure(RpcError.of(RpcError.INVALID_PARAMS, RpcErrors.invalidParams(invalid)));

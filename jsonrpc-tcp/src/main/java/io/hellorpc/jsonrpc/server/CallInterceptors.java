@@ -22,7 +22,16 @@ final class CallInterceptors {
 		if (index == this.interceptors.size()) {
 			return invocation.get();
 		}
-		return this.interceptors.get(index).intercept(call, () -> invoke(call, invocation, index + 1));
+		try {
+			return this.interceptors.get(index).intercept(call, () -> invoke(call, invocation, index + 1));
+		}
+		catch (InvalidParamsException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// Thrown rather than returned as a failed future: answered alike, as a method's exception.
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 }

@@ -8,8 +8,11 @@ import java.util.function.Supplier;
  * executor's, or the connection's event loop with {@code rpc.server.call-threads=event-loop}):
  * from before its params are bound until its method has returned; a future the method returns
  * may complete later, on another thread. Every bean of this type is applied, in order, the first
- * outermost. The Spring Security integration is one: it sets the call's {@code SecurityContext}
- * and clears it when {@code next} has returned.
+ * outermost ({@code @Order} or {@code Ordered}). The Spring Security integration is one, ordered
+ * {@code Ordered.HIGHEST_PRECEDENCE + 100}: it refuses calls its rules refuse, sets the call's
+ * {@code SecurityContext} and clears it when {@code next} has returned, so interceptors not
+ * ordered before it run inside it, with the caller's context. An exception {@code intercept}
+ * throws is answered as one its future failed with.
  */
 @FunctionalInterface
 public interface RpcCallInterceptor {

@@ -47,6 +47,10 @@ class RpcAuthenticationConverterTests {
 			if (token == null || token.isNull()) {
 				return null;
 			}
+			if (token.asString().equals("unchecked-admin")) {
+				// A token nobody vouched for, with the authorities it claims.
+				return UsernamePasswordAuthenticationToken.unauthenticated("mallory", null);
+			}
 			if (token.asString().equals("alice-token")) {
 				return UsernamePasswordAuthenticationToken.authenticated("alice", null,
 						AuthorityUtils.createAuthorityList("ROLE_ADMIN"));
@@ -93,6 +97,10 @@ class RpcAuthenticationConverterTests {
 				.isEqualTo("error -32010: rpc: authentication required for Admin.WhoAmI");
 			assertThat(outcome(go.callAsync("Admin.WhoAmI", new TokenJob("me", "forged"), String.class)).join())
 				.isEqualTo("error: rpc: authentication required for Admin.WhoAmI");
+			// An Authentication the converter returns unauthenticated is no caller, whatever it holds.
+			assertThat(outcome(bob.callAsync("Admin.WhoAmI", new TokenJob("me", "unchecked-admin"), String.class)).join())
+				.isEqualTo("error -32010: rpc: authentication required for Admin.WhoAmI");
+			assertThat(server.bean(Admin.class).runs()).isZero();
 		}
 	}
 

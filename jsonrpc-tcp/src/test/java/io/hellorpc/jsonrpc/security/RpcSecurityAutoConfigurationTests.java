@@ -13,6 +13,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.authentication.preauth.x509.SubjectX500PrincipalExtractor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +60,36 @@ class RpcSecurityAutoConfigurationTests {
 		this.runner.withUserConfiguration(Endpoints.class)
 			.withClassLoader(new FilteredClassLoader(SubjectX500PrincipalExtractor.class))
 			.run((context) -> assertThat(context).hasSingleBean(RpcServer.class).doesNotHaveBean(RpcCallInterceptor.class));
+	}
+
+	@Test
+	void securityRunsBeforeInterceptorsThatAreNotOrderedAheadOfIt() {
+		this.runner.withUserConfiguration(Endpoints.class)
+			.withBean("auditing", RpcCallInterceptor.class, () -> (call, next) -> next.get())
+			.run((context) -> assertThat(context.getBeanProvider(RpcCallInterceptor.class).orderedStream().toList())
+				.first()
+				.isSameAs(context.getBean("rpcSecurityInterceptor")));
+	}
+
+	@Test
+	void twoUserDetailsServicesFailTheStartRatherThanNoneDecidingWhoACertificateIs() {
+		this.runner.withUserConfiguration(Endpoints.class)
+			.withBean("staff", UserDetailsService.class, () -> new InMemoryUserDetailsManager())
+			.withBean("partners", UserDetailsService.class, () -> new InMemoryUserDetailsManager())
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("expected single matching bean but found 2: staff,partners"));
+	}
+
+	@Test
+	void rulesMayNameTheServersOwnDiscoverMethod() {
+		this.runner.withUserConfiguration(Endpoints.class)
+			.withBean(RpcSecurityRules.class, () -> RpcSecurityRules.builder()
+				.method("rpc.discover").permitAll()
+				.service("rpc").permitAll()
+				.anyMethod().authenticated()
+				.build())
+			.run((context) -> assertThat(context).hasNotFailed().hasBean("rpcSecurityInterceptor"));
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import io.hellorpc.jsonrpc.client.RpcRemoteException;
@@ -30,9 +31,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
 import static io.hellorpc.jsonrpc.security.SecuredServices.certificates;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,6 +160,35 @@ class RpcSecurityTests {
 				assertThat(alice.call("Admin.Purge", new Job("c" + i), String.class)).isEqualTo("purged c" + i + " by alice");
 			}
 			assertThat(server.bean(CountingUsers.class).loads("alice")).isEqualTo(1);
+		}
+	}
+
+	/** A user store down for its first lookup. */
+	@Configuration(proxyBeanMethods = false)
+	static class FlakyUsers {
+
+		@Bean
+		UserDetailsService users() {
+			UserDetailsService alice = new InMemoryUserDetailsManager(
+					User.withUsername("alice").password("{noop}unused").roles("ADMIN").build());
+			AtomicInteger lookups = new AtomicInteger();
+			return (name) -> {
+				if (lookups.incrementAndGet() == 1) {
+					throw new InternalAuthenticationServiceException("user store down");
+				}
+				return alice.loadUserByUsername(name);
+			};
+		}
+
+	}
+
+	@Test
+	void aUserStoreThatFailsFailsThatCallAndIsAskedAgainRatherThanMakingTheConnectionAnonymous() {
+		try (RunningServer server = SecuredServices.start(List.of(MethodSecurity.class, FlakyUsers.class));
+				RpcTemplate alice = SecuredServices.client(server, certificates.alice(), RpcProtocol.JSON_RPC_2)) {
+			assertThat(outcome(alice.callAsync("Admin.Purge", new Job("x"), String.class)).join())
+				.isEqualTo("error -32603: rpc: Admin.Purge failed with an internal error");
+			assertThat(alice.call("Admin.Purge", new Job("y"), String.class)).isEqualTo("purged y by alice");
 		}
 	}
 

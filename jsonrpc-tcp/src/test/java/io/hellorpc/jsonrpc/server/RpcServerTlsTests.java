@@ -81,6 +81,10 @@ class RpcServerTlsTests {
 
 	@BeforeEach
 	void useProvider() {
+		if (this.parameter == RpcSslProvider.OPENSSL && "true".equals(System.getenv("HELLO_RPC_REQUIRE_NATIVE"))) {
+			assertThat(OpenSsl.isAvailable()).as("OpenSSL, required by HELLO_RPC_REQUIRE_NATIVE: " + OpenSsl.unavailabilityCause())
+				.isTrue();
+		}
 		assumeTrue(this.parameter != RpcSslProvider.OPENSSL || OpenSsl.isAvailable(),
 				() -> "OpenSSL is not available here: " + OpenSsl.unavailabilityCause());
 		provider = this.parameter;

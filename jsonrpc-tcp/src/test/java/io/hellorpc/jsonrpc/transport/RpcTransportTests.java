@@ -72,9 +72,27 @@ class RpcTransportTests {
 					"io-uring server refused: Transport io-uring is not available: its jar (netty-transport-native-io_uring) is not on the class path");
 	}
 
+	/** Set by .ci/run on linux-x86_64, where epoll and OpenSSL must load: there their tests fail rather than skip. */
+	static final boolean NATIVE_REQUIRED = "true".equals(System.getenv("HELLO_RPC_REQUIRE_NATIVE"));
+
+	@Test
+	void withTheNativeJarsButNativeTransportsSwitchedOffTheDefaultIsNioAndEpollAskedForSaysWhy() throws Exception {
+		Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Dio.netty.transport.noNative=true", "-cp", System.getProperty("java.class.path"),
+				NioFallbackMain.class.getName())).start();
+		ProcessResult result = ProcessResult.of(process, 120);
+		assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+		assertThat(result.stdout()).containsPattern("JSON-RPC server listening on /127\\.0\\.0\\.1:\\d+ \\(nio\\)")
+			.contains("client transport: NIO", "reply: Hello nio", "epoll refused: Transport epoll is not available: ")
+			.doesNotContain("epoll refused: Transport epoll is not available: its jar");
+	}
+
 	private static void assumeAvailable(RpcTransport transport) {
 		if (transport != RpcTransport.NIO) {
 			String why = NettyTransport.unavailability(transport);
+			if (NATIVE_REQUIRED && transport == RpcTransport.EPOLL) {
+				assertThat(why).as("epoll, required by HELLO_RPC_REQUIRE_NATIVE").isNull();
+			}
 			assumeTrue(why == null, () -> NettyTransport.name(transport) + " is not available here: " + why);
 		}
 	}

@@ -7,7 +7,7 @@ import io.hellorpc.jsonrpc.client.RpcExchange;
  * a declarative client, made a bean by {@code @ImportRpcServices} on the application.
  */
 @RpcExchange("Handler")
-interface Greeter {
+public interface Greeter {
 
 	/** {@code Handler.Execute}, the name by Go's convention. */
 	Response execute(Request request);

@@ -65,6 +65,27 @@ class HelloClientCliIT {
 	}
 
 	@Test
+	void thePackagedJarRunsTheContextSpringAotGeneratedWithoutAFlag() {
+		ProcessResult result = client(Jdks.defaultLauncher(), Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:stderr"),
+				"--name=ciro", "--port=" + port);
+		assertThat(result.exitCode()).isZero();
+		assertThat(result.stdout()).isEqualTo("Hello ciro\n");
+		assertThat(result.stderr()).contains("io.hellorpc.hello.client.HelloClientApplication__ApplicationContextInitializer")
+			.doesNotContain("org.springframework.context.annotation.ConfigurationClassParser ")
+			// a CLI of one call loads neither a YAML parser nor Logback (java.util.logging is the JDK's)
+			.doesNotContain("org.yaml.snakeyaml.", "ch.qos.logback.");
+	}
+
+	@Test
+	void theAotContextCanBeTurnedOff() {
+		ProcessResult result = client(Jdks.defaultLauncher(), Map.of("JAVA_TOOL_OPTIONS",
+				"-Dspring.aot.enabled=false -Xlog:class+load=info:stderr"), "--name=ciro", "--port=" + port);
+		assertThat(result.stdout()).isEqualTo("Hello ciro\n");
+		assertThat(result.stderr()).contains("org.springframework.context.annotation.ConfigurationClassParser ")
+			.doesNotContain("HelloClientApplication__ApplicationContextInitializer");
+	}
+
+	@Test
 	void anEmptyNameIsSentAndTheServersErrorIsPrintedOnStderr() {
 		assertThat(client("--name=", "--port=" + port)).isEqualTo(new ProcessResult(1, "", "A name must be specified\n"));
 	}
@@ -90,7 +111,9 @@ class HelloClientCliIT {
 		try (RefusingPort closed = new RefusingPort()) {
 			ProcessResult result = client("--name=ciro", "--host=127.0.0.1", "--port=" + closed.port(), "--timeout=1s", "--debug");
 			assertThat(result.exitCode()).isEqualTo(2);
-			assertThat(result.stderr()).startsWith("cannot reach 127.0.0.1:").contains("RpcConnectionException", "\tat ");
+			// Spring's debug lines go to stderr too (java.util.logging): stdout holds answers only.
+			assertThat(result.stdout()).isEmpty();
+			assertThat(result.stderr()).containsPattern("(?m)^cannot reach 127\\.0\\.0\\.1:").contains("RpcConnectionException", "\tat ");
 		}
 	}
 

@@ -26,9 +26,12 @@
 #                        (hello-server's arguments; by default its calls run on the event loop, since
 #                         Handler.Execute never blocks)
 #
-# Then TLS (mutual TLS, ECDSA P-256 certificates made by keytool for the run): hello-server behind
-# Netty's SslHandler on the JDK's provider and Go's server behind crypto/tls, both driven by Go's
-# jsonrpc.Client over crypto/tls: calls at TLS_LOAD (4 x 16) and full handshakes per second.
+# The servers table also has hello-server on NIO (not the native transport) and with the default call
+# threads (Boot's task executor; on Java 21+ also with spring.threads.virtual.enabled).
+# Then TLS (mutual TLS, ECDSA P-256 and RSA-2048 certificates made by keytool for the run): hello-server
+# behind Netty's SslHandler on the JDK's provider and on OpenSSL (BoringSSL), and Go's server behind
+# crypto/tls, all driven by Go's jsonrpc.Client over crypto/tls: calls at TLS_LOAD (4 x 16) and full
+# handshakes per second (ECDSA and RSA).
 #
 # Then fleets: three more hello-servers on 127.0.0.2, 127.0.0.3 and 127.0.0.4 with one RPC port (all
 # on the server CPU, as the single one), and one RpcTemplate (FleetLoad: virtual-thread callers) over
@@ -41,7 +44,7 @@
 #
 # Prints Markdown tables, then the start-up rows of bench/startup.sh (STARTUP=0 leaves them out);
 # keeps them in target/bench/figures.md and charts the servers table as target/bench/figures.svg
-# (bench/chart.sh; gnuplot).
+# (bench/chart.sh; gnuplot) and the TLS tables as target/bench/figures-tls.svg (bench/chart-tls.sh).
 #   CALLS=200 LOADS="1x1 4x16" STARTUP=0 bench/perf.sh
 #                        (smoke mode: every row makes a fixed number of calls, however slow the
 #                         machine; nothing is timed. The test suite runs it so.)
@@ -69,6 +72,9 @@ if [ -z "${PERF_RECORDING:-}" ]; then
   if [ "$status" = 0 ] && [ "${CHART:-1}" != 0 ] && has servers; then
     bash bench/chart.sh "$work/figures.md" "$work/figures.svg" || echo "perf: no chart (above)" >&2
   fi
+  if [ "$status" = 0 ] && [ "${CHART:-1}" != 0 ] && has tls; then
+    bash bench/chart-tls.sh "$work/figures.md" "$work/figures-tls.svg" || echo "perf: no TLS chart (above)" >&2
+  fi
   exit "$status"
 fi
 
@@ -82,6 +88,7 @@ else
 fi
 
 ncpu=$(nproc)
+java_major=$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
 server_cpu=0
 load_cpu=$(( ncpu > 1 ? 1 : 0 ))
 pids=()
@@ -135,18 +142,38 @@ if has servers; then
   start go "$work/gohello" -mode=server -addr=127.0.0.1:0
   start floor "$work/gohello" -mode=floor -addr=127.0.0.1:0
   servers+=(go floor)
+  # the same hello-server on NIO instead of the native transport, and with calls where a user who
+  # changes nothing has them (Boot's task executor; then the same on virtual threads)
+  ours_jar=("$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0
+    --server.port=0 --server.address=127.0.0.1)
+  start oursnio "${ours_jar[@]}" ${SERVER_ARGS---rpc.server.call-threads=event-loop} --rpc.server.transport=nio
+  start oursdefault "${ours_jar[@]}"
+  servers+=(oursnio oursdefault)
+  if [ "${java_major%%.*}" -ge 21 ]; then
+    start oursvirtual "${ours_jar[@]}" --spring.threads.virtual.enabled=true
+    servers+=(oursvirtual)
+  fi
 fi
 if has tls; then
 certs=$("$java" -cp "$classpath" io.hellorpc.jsonrpc.bench.MakeCertificates)
 go_tls=(-ca="$certs/ca.crt" -cert="$certs/client.crt" -key="$certs/client.key")
-start ourstls "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 \
-  --server.port=0 --server.address=127.0.0.1 ${SERVER_ARGS---rpc.server.call-threads=event-loop} \
-  --rpc.server.ssl.bundle=bench --rpc.server.ssl.client-auth=need \
-  --spring.ssl.bundle.pem.bench.keystore.certificate="file:$certs/server.crt" \
-  --spring.ssl.bundle.pem.bench.keystore.private-key="file:$certs/server.key" \
-  --spring.ssl.bundle.pem.bench.truststore.certificate="file:$certs/ca.crt"
+# tls_server NAME PROVIDER KEY: hello-server behind mutual TLS on the JDK's provider or OpenSSL
+# (BoringSSL), with the ECDSA P-256 (server) or RSA-2048 (server-rsa) certificate
+tls_server() {
+  start "$1" "$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0 \
+    --server.port=0 --server.address=127.0.0.1 ${SERVER_ARGS---rpc.server.call-threads=event-loop} \
+    --rpc.server.ssl.bundle=bench --rpc.server.ssl.client-auth=need --rpc.server.ssl.provider="$2" \
+    --spring.ssl.bundle.pem.bench.keystore.certificate="file:$certs/$3.crt" \
+    --spring.ssl.bundle.pem.bench.keystore.private-key="file:$certs/$3.key" \
+    --spring.ssl.bundle.pem.bench.truststore.certificate="file:$certs/ca.crt"
+}
+tls_server jdktls jdk server
+tls_server openssltls openssl server
+tls_server jdkrsatls jdk server-rsa
+tls_server opensslrsatls openssl server-rsa
 start gotls "$work/gohello" -mode=server -addr=127.0.0.1:0 -cert="$certs/server.crt" -key="$certs/server.key" -ca="$certs/ca.crt"
-servers+=(ourstls gotls)
+start gorsatls "$work/gohello" -mode=server -addr=127.0.0.1:0 -cert="$certs/server-rsa.crt" -key="$certs/server-rsa.key" -ca="$certs/ca.crt"
+servers+=(jdktls openssltls jdkrsatls opensslrsatls gotls gorsatls)
 fi
 if has fleet; then
   # three replicas, one RPC port: the first binds port 0 on 127.0.0.2, the others take the port it got
@@ -176,7 +203,6 @@ fi
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 field() { grep -oE "\"$2\":[0-9.]+" <<<"$1" | cut -d: -f2; }
-java_major=$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
 
 # drive CLIENT SERVER CONNS INFLIGHT: warm-up, then a measured run;
 # prints "calls/s p50 p99 server_cpu_us_per_call client_cpu_us_per_call errors".
@@ -386,6 +412,19 @@ for load in $loads; do
   row "$conns x $inflight" "Go net/rpc/jsonrpc" "$go"
   row "$conns x $inflight" "floor (fixed reply)" "$floor"
   ratio "$conns x $inflight" "ours / Go" "$ours" "$go" 4
+  ratio "$conns x $inflight" "ours / floor" "$ours" "$floor" 4
+  nio=$(drive go oursnio "$conns" "$inflight")
+  row "$conns x $inflight" "hello-server, NIO" "$nio"
+  ratio "$conns x $inflight" "ours native / ours NIO" "$ours" "$nio" 4
+  default=$(drive go oursdefault "$conns" "$inflight")
+  row "$conns x $inflight" "hello-server, default (task executor)" "$default"
+  ratio "$conns x $inflight" "default / Go" "$default" "$go" 4
+  ratio "$conns x $inflight" "default / floor" "$default" "$floor" 4
+  if [ -n "${PORT_oursvirtual:-}" ]; then
+    virtual=$(drive go oursvirtual "$conns" "$inflight")
+    row "$conns x $inflight" "hello-server, virtual threads" "$virtual"
+    ratio "$conns x $inflight" "virtual / Go" "$virtual" "$go" 4
+  fi
 done
 fi
 if has clients; then
@@ -446,34 +485,47 @@ ratio "$conns x $inflight" "batch of 16 / single 2.0 (calls/s, p50, p99, server 
 fi
 if has tls; then
 echo
-echo "TLS: mutual TLS with ECDSA P-256 certificates, Go's jsonrpc.Client over crypto/tls driving both servers;"
-echo "hello-server on the JDK's TLS provider (Netty uses OpenSSL only where netty-tcnative is on the class path)"
+echo "TLS: mutual TLS 1.3, Go's jsonrpc.Client over crypto/tls driving every server; hello-server on the"
+echo "JDK's provider and on OpenSSL (BoringSSL, netty-tcnative); ECDSA P-256 certificates, RSA-2048 for the"
+echo "RSA handshake rows"
 echo
 echo "| load (conns x in flight) | server | calls/s | p50 µs | p99 µs | server CPU µs/call |"
 echo "|---|---|---|---|---|---|"
 tls_load=${TLS_LOAD:-4x16}
 conns=${tls_load%x*}; inflight=${tls_load#*x}
 plain=$(drive go ours "$conns" "$inflight")
-ours=$(drive go ourstls "$conns" "$inflight")
+jdk=$(drive go jdktls "$conns" "$inflight")
+openssl=$(drive go openssltls "$conns" "$inflight")
 go=$(drive go gotls "$conns" "$inflight")
 row "$conns x $inflight" "hello-server, plain TCP" "$plain"
-row "$conns x $inflight" "hello-server, TLS" "$ours"
+row "$conns x $inflight" "hello-server, TLS on the JDK" "$jdk"
+row "$conns x $inflight" "hello-server, TLS on OpenSSL" "$openssl"
 row "$conns x $inflight" "Go net/rpc/jsonrpc, crypto/tls" "$go"
-ratio "$conns x $inflight" "ours / Go, both TLS" "$ours" "$go" 4
-ratio "$conns x $inflight" "ours TLS / ours plain" "$ours" "$plain" 4
+ratio "$conns x $inflight" "ours OpenSSL / Go" "$openssl" "$go" 4
+ratio "$conns x $inflight" "ours JDK / Go" "$jdk" "$go" 4
+ratio "$conns x $inflight" "ours OpenSSL / ours plain" "$openssl" "$plain" 4
 echo
-echo "| new TLS connections (4 clients, one call each) | handshakes/s | server CPU µs/handshake | client CPU µs/handshake |"
+echo "| new TLS connections (4 clients, one call each, no resumption) | handshakes/s | server CPU µs/handshake | client CPU µs/handshake |"
 echo "|---|---|---|---|"
-hs_ours=$(handshakes ourstls)
-hs_go=$(handshakes gotls)
-for pair in "hello-server|$hs_ours" "Go crypto/tls|$hs_go"; do
-  read -r hps scpu ccpu err <<<"${pair#*|}"
-  printf '| %s | %s | %s | %s |%s\n' "${pair%%|*}" "$hps" "$scpu" "$ccpu" "$([ "$err" != 0 ] && echo " $err errors" || true)"
+handshake_row() { # LABEL "hps scpu ccpu err"
+  read -r hps scpu ccpu err <<<"$2"
+  printf '| %s | %s | %s | %s |%s\n' "$1" "$hps" "$scpu" "$ccpu" "$([ "$err" != 0 ] && echo " $err errors" || true)"
+}
+handshake_ratio() { # LABEL "x..." "y..."
+  read -r -a x <<<"$2"; read -r -a y <<<"$3"
+  awk -v l="$1" -v h1="${x[0]}" -v h2="${y[0]}" -v c1="${x[1]}" -v c2="${y[1]}" \
+    'function r(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "-" }
+     BEGIN { printf "| **%s** | **%s** | **%s** | |\n", l, r(h1, h2), r(c1, c2) }'
+}
+for key in ECDSA RSA; do
+  suffix=$([ $key = RSA ] && echo rsa || true)
+  hs_jdk=$(handshakes "jdk${suffix}tls"); hs_openssl=$(handshakes "openssl${suffix}tls"); hs_go=$(handshakes "go${suffix}tls")
+  handshake_row "$key: hello-server, JDK" "$hs_jdk"
+  handshake_row "$key: hello-server, OpenSSL" "$hs_openssl"
+  handshake_row "$key: Go crypto/tls" "$hs_go"
+  handshake_ratio "$key: ours OpenSSL / Go" "$hs_openssl" "$hs_go"
+  handshake_ratio "$key: ours JDK / Go" "$hs_jdk" "$hs_go"
 done
-read -r -a x <<<"$hs_ours"; read -r -a y <<<"$hs_go"
-awk -v h1="${x[0]}" -v h2="${y[0]}" -v c1="${x[1]}" -v c2="${y[1]}" \
-  'function r(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "-" }
-   BEGIN { printf "| **ours / Go** | **%s** | **%s** | |\n", r(h1, h2), r(c1, c2) }'
 fi
 if has fleet; then
 echo

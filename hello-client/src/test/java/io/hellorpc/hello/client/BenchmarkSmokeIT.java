@@ -41,7 +41,10 @@ class BenchmarkSmokeIT {
 			.anyMatch((row) -> row.startsWith("| 4 x 16 | RpcTemplate, async |"))
 			.anyMatch((row) -> row.startsWith("| 4 x 16 | 2.0, one call each |"))
 			.anyMatch((row) -> row.startsWith("| 4 x 16 | 2.0, batches of 16 |"))
-			.anyMatch((row) -> row.startsWith("| 4 x 16 | hello-server, TLS |"))
+			.anyMatch((row) -> row.startsWith("| 1 x 1 | hello-server, NIO |"))
+			.anyMatch((row) -> row.startsWith("| 4 x 16 | hello-server, default (task executor) |"))
+			.anyMatch((row) -> row.startsWith("| 4 x 16 | hello-server, TLS on the JDK |"))
+			.anyMatch((row) -> row.startsWith("| 4 x 16 | hello-server, TLS on OpenSSL |"))
 			.anyMatch((row) -> row.startsWith("| 4 x 16 | Go net/rpc/jsonrpc, crypto/tls |"))
 			.hasSizeGreaterThanOrEqualTo(18)
 			.allSatisfy((row) -> {
@@ -51,9 +54,9 @@ class BenchmarkSmokeIT {
 		assertThat(result.stdout()).contains("| 4 x 16 | **ours / Go** |", "RSS after the run, ours: ");
 		List<String> handshakeRows = result.stdout()
 			.lines()
-			.filter((line) -> line.startsWith("| hello-server | ") || line.startsWith("| Go crypto/tls | "))
+			.filter((line) -> line.matches("\\| (ECDSA|RSA): (hello-server, (JDK|OpenSSL)|Go crypto/tls) \\|.*"))
 			.toList();
-		assertThat(handshakeRows).as(result.stdout()).hasSize(2).allSatisfy((row) -> {
+		assertThat(handshakeRows).as(result.stdout()).hasSize(6).allSatisfy((row) -> {
 			assertThat(row).as("a row with errors").doesNotContain("errors");
 			assertThat(Double.parseDouble(row.split("\\|")[2].trim())).as("handshakes/s of " + row).isPositive();
 		});

@@ -71,6 +71,15 @@ public final class TestCertificates {
 		return pem("server");
 	}
 
+	/** The server's name on an RSA-2048 key (made on first use: only the benchmark's handshake rows need it). */
+	public synchronized Pem serverRsa() {
+		if (!Files.exists(this.dir.resolve("server-rsa.crt"))) {
+			makeLeaf("ca", "server-rsa", "CN=hello-rpc server", "dns:localhost,ip:127.0.0.1", "serverAuth", null,
+					List.of("-keyalg", "RSA", "-keysize", "2048"));
+		}
+		return pem("server-rsa");
+	}
+
 	/** Another certificate for the same server, told apart by its subject ({@code CN=hello-rpc server 2}). */
 	public Pem serverRenewed() {
 		return pem("server-renewed");
@@ -153,8 +162,15 @@ public final class TestCertificates {
 	}
 
 	private void makeLeaf(String caAlias, String alias, String subject, String san, String usage, String startDate) {
-		keytool("-genkeypair", "-alias", alias, "-dname", subject, "-keyalg", "EC", "-groupname", "secp256r1",
-				"-validity", "30", "-keystore", store(alias));
+		makeLeaf(caAlias, alias, subject, san, usage, startDate, List.of("-keyalg", "EC", "-groupname", "secp256r1"));
+	}
+
+	private void makeLeaf(String caAlias, String alias, String subject, String san, String usage, String startDate,
+			List<String> key) {
+		List<String> generate = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-dname", subject));
+		generate.addAll(key);
+		generate.addAll(List.of("-validity", "30", "-keystore", store(alias)));
+		keytool(generate.toArray(String[]::new));
 		keytool("-certreq", "-alias", alias, "-keystore", store(alias), "-file", file(alias + ".csr"));
 		List<String> sign = new ArrayList<>(List.of("-gencert", "-alias", caAlias, "-keystore", store(caAlias), "-rfc",
 				"-infile", file(alias + ".csr"), "-outfile", file(alias + ".crt"), "-ext", "eku=" + usage));

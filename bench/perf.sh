@@ -23,11 +23,11 @@
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS=-Xmx64m bench/perf.sh
 #                        (the JVM that runs hello-server and the Java client, and hello-server's JVM options)
 #   SERVER_ARGS=--rpc.server.call-threads=task-executor bench/perf.sh
-#                        (hello-server's arguments; by default its calls run on the event loop, since
-#                         Handler.Execute never blocks)
+#                        (hello-server's arguments; by default --rpc.server.call-threads=event-loop)
 #
-# The servers table also has hello-server on NIO (not the native transport) and with the default call
-# threads (Boot's task executor; on Java 21+ also with spring.threads.virtual.enabled).
+# The servers table also has hello-server on NIO (not the native transport), as a user who changes
+# nothing runs it (call-threads auto: Handler.Execute is @RpcNonBlocking, so it runs in place), and
+# with every call on Boot's task executor (on Java 21+ also with spring.threads.virtual.enabled).
 # Then TLS (mutual TLS, ECDSA P-256 and RSA-2048 certificates made by keytool for the run): hello-server
 # behind Netty's SslHandler on the JDK's provider and on OpenSSL (BoringSSL), and Go's server behind
 # crypto/tls, all driven by Go's jsonrpc.Client over crypto/tls: calls at TLS_LOAD (4 x 16) and full
@@ -142,15 +142,17 @@ if has servers; then
   start go "$work/gohello" -mode=server -addr=127.0.0.1:0
   start floor "$work/gohello" -mode=floor -addr=127.0.0.1:0
   servers+=(go floor)
-  # the same hello-server on NIO instead of the native transport, and with calls where a user who
-  # changes nothing has them (Boot's task executor; then the same on virtual threads)
+  # the same hello-server on NIO instead of the native transport; as a user who changes nothing
+  # runs it (call-threads auto: Handler.Execute is @RpcNonBlocking, so in place); and with every
+  # call handed to Boot's task executor (then the same on virtual threads)
   ours_jar=("$java" ${JAVA_OPTS:-} -jar hello-server/target/hello-server.jar --rpc.server.host=127.0.0.1 --rpc.server.port=0
     --server.port=0 --server.address=127.0.0.1)
   start oursnio "${ours_jar[@]}" ${SERVER_ARGS---rpc.server.call-threads=event-loop} --rpc.server.transport=nio
   start oursdefault "${ours_jar[@]}"
-  servers+=(oursnio oursdefault)
+  start ourstask "${ours_jar[@]}" --rpc.server.call-threads=task-executor
+  servers+=(oursnio oursdefault ourstask)
   if [ "${java_major%%.*}" -ge 21 ]; then
-    start oursvirtual "${ours_jar[@]}" --spring.threads.virtual.enabled=true
+    start oursvirtual "${ours_jar[@]}" --rpc.server.call-threads=task-executor --spring.threads.virtual.enabled=true
     servers+=(oursvirtual)
   fi
 fi
@@ -417,12 +419,15 @@ for load in $loads; do
   row "$conns x $inflight" "hello-server, NIO" "$nio"
   ratio "$conns x $inflight" "ours native / ours NIO" "$ours" "$nio" 4
   default=$(drive go oursdefault "$conns" "$inflight")
-  row "$conns x $inflight" "hello-server, default (task executor)" "$default"
+  row "$conns x $inflight" "hello-server, default (nothing set)" "$default"
   ratio "$conns x $inflight" "default / Go" "$default" "$go" 4
   ratio "$conns x $inflight" "default / floor" "$default" "$floor" 4
+  task=$(drive go ourstask "$conns" "$inflight")
+  row "$conns x $inflight" "hello-server, task executor" "$task"
+  ratio "$conns x $inflight" "task executor / Go" "$task" "$go" 4
   if [ -n "${PORT_oursvirtual:-}" ]; then
     virtual=$(drive go oursvirtual "$conns" "$inflight")
-    row "$conns x $inflight" "hello-server, virtual threads" "$virtual"
+    row "$conns x $inflight" "hello-server, task executor on virtual threads" "$virtual"
     ratio "$conns x $inflight" "virtual / Go" "$virtual" "$go" 4
   fi
 done

@@ -2,6 +2,7 @@ package io.hellorpc.hello.server;
 
 import io.hellorpc.jsonrpc.client.RpcOperations;
 import io.hellorpc.jsonrpc.client.RpcRemoteException;
+import io.hellorpc.jsonrpc.server.RpcServiceRegistry;
 import io.hellorpc.jsonrpc.support.RawConnection;
 import io.hellorpc.jsonrpc.test.AutoConfigureRpcTemplate;
 import io.hellorpc.jsonrpc.test.LocalRpcPort;
@@ -39,6 +40,13 @@ class HandlerEndpointTests {
 		assertThatExceptionOfType(RpcRemoteException.class)
 			.isThrownBy(() -> this.rpc.call("Handler.Execute", new Handler.Request(""), Handler.Response.class))
 			.withMessage("A name must be specified");
+	}
+
+	@Test
+	void executeIsDeclaredNonBlockingSoItRunsOnTheEventLoopInTheDefaultMode(@Autowired RpcServiceRegistry registry) {
+		assertThat(registry.methods()).filteredOn((method) -> method.wireName().equals("Handler.Execute"))
+			.singleElement()
+			.satisfies((method) -> assertThat(method.nonBlocking()).isTrue());
 	}
 
 	@Test

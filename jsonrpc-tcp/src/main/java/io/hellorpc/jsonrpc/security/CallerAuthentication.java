@@ -52,6 +52,11 @@ final class CallerAuthentication {
 		this.certificates = certificates;
 	}
 
+	/** Whether telling the caller may block: the application's converter, or a user store, is asked. */
+	boolean mayBlock() {
+		return this.converter != null || this.certificates.mayBlock();
+	}
+
 	/** @throws AuthenticationException when the converter does not accept the caller's credentials */
 	Authentication of(RpcServerCall call) {
 		Channel connection = call.connection();

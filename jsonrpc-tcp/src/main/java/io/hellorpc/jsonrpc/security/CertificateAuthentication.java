@@ -34,6 +34,11 @@ final class CertificateAuthentication {
 		}
 	}
 
+	/** Whether authenticating may block: it asks a user store. */
+	boolean mayBlock() {
+		return this.provider != null;
+	}
+
 	/**
 	 * @param chain the peer's certificates, its own first
 	 * @return its authentication, or {@code null} when the chain is empty

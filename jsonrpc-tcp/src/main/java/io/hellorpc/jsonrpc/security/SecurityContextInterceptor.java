@@ -59,6 +59,12 @@ final class SecurityContextInterceptor implements RpcCallInterceptor, Ordered {
 		this.holder = holder;
 	}
 
+	/** Only a user store or the application's converter may block; a certificate alone is read in place. */
+	@Override
+	public boolean mayBlock() {
+		return this.callers.mayBlock();
+	}
+
 	@Override
 	public CompletableFuture<Object> intercept(RpcServerCall call, Supplier<CompletableFuture<Object>> next) {
 		Authentication authentication;

@@ -17,7 +17,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Runs each admitted {@link Call} off the event loop and sends its {@link Call.Answer} back,
+ * Runs each admitted {@link Call} off the event loop (in place when its method is
+ * {@link RpcNonBlocking} and call-threads is auto, see {@link RpcDispatcher#runsInPlace}) and sends its {@link Call.Answer} back,
  * exactly once whatever happens: the method's outcome, an internal error, the call-timeout's
  * error (the method's thread is then interrupted and its late result dropped), or, when the call
  * executor refuses work (Spring shuts {@code applicationTaskExecutor} down as the context closes,
@@ -38,17 +39,22 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 	/** {@code null}: no server-side deadline. */
 	private final Duration callTimeout;
 
+	/** Whether {@link RpcNonBlocking} methods run in place ({@code rpc.server.call-threads=auto}). */
+	private final boolean nonBlockingInPlace;
+
 	/**
 	 * @param fallback where calls run when {@code executor} refuses them
 	 * @param callTimeout the server-side deadline, or {@code null} for none
+	 * @param nonBlockingInPlace whether {@link RpcNonBlocking} methods run on the event loop
 	 */
 	CallRunner(RpcDispatcher dispatcher, Executor executor, Executor fallback, RpcServerActivity activity,
-			Duration callTimeout) {
+			Duration callTimeout, boolean nonBlockingInPlace) {
 		this.dispatcher = dispatcher;
 		this.executor = executor;
 		this.fallback = fallback;
 		this.activity = activity;
 		this.callTimeout = callTimeout;
+		this.nonBlockingInPlace = nonBlockingInPlace;
 	}
 
 	@Override
@@ -61,6 +67,10 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 		this.activity.callsStarted(1);
 		if (this.callTimeout != null) {
 			running.deadline = ctx.executor().schedule(running::timedOut, this.callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		if (this.nonBlockingInPlace && this.dispatcher.runsInPlace(call.request())) {
+			running.run();
+			return;
 		}
 		try {
 			this.executor.execute(running);

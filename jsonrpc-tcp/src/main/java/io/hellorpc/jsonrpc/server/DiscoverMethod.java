@@ -31,7 +31,7 @@ final class DiscoverMethod {
 	static RpcMethod of(JsonNode document) {
 		Method discover = ReflectionUtils.findMethod(DiscoverMethod.class, "discover");
 		ReflectionUtils.makeAccessible(discover);
-		return new RpcMethod("rpc", "discover", NAME, new DiscoverMethod(document), discover, List.of(), true, false);
+		return new RpcMethod("rpc", "discover", NAME, new DiscoverMethod(document), discover, List.of(), true, false, false);
 	}
 
 }

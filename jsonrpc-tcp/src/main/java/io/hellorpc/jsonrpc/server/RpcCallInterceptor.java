@@ -5,7 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs around each call of a method the server has, on the thread that runs the call (the call
- * executor's, or the connection's event loop with {@code rpc.server.call-threads=event-loop}):
+ * executor's, or the connection's event loop with {@code rpc.server.call-threads=event-loop}, and
+ * for a {@link RpcNonBlocking} method when no interceptor {@linkplain #mayBlock() may block}):
  * from before its params are bound until its method has returned; a future the method returns
  * may complete later, on another thread. Every bean of this type is applied, in order, the first
  * outermost ({@code @Order} or {@code Ordered}). The Spring Security integration is one, ordered
@@ -26,5 +27,14 @@ public interface RpcCallInterceptor {
 	 * text), and returning one without calling {@code next} refuses the call unrun
 	 */
 	CompletableFuture<Object> intercept(RpcServerCall call, Supplier<CompletableFuture<Object>> next);
+
+	/**
+	 * Whether {@code intercept} may block the thread it runs on (a user store, a remote check).
+	 * Calls of {@link RpcNonBlocking} methods run on the event loop only when no interceptor may.
+	 * @return {@code true} unless it never blocks
+	 */
+	default boolean mayBlock() {
+		return true;
+	}
 
 }

@@ -43,6 +43,9 @@ final class RpcDispatcher {
 	/** {@code rpc.discover}, or {@code null} when discovery is off (it is then an unknown method). */
 	private final RpcMethod discover;
 
+	/** Whether no interceptor {@linkplain RpcCallInterceptor#mayBlock() may block}, so that a non-blocking method's call may run in place. */
+	private final boolean interceptorsNonBlocking;
+
 	RpcDispatcher(RpcServiceRegistry registry, JsonRpcCodec codec, ObservationRegistry observations,
 			RpcServerActivity activity, RpcParamValidator validator) {
 		this(registry, codec, observations, activity, validator, RpcExceptionHandlers.NONE, List.of());
@@ -59,6 +62,7 @@ final class RpcDispatcher {
 			RpcServerActivity activity, RpcParamValidator validator, RpcExceptionHandlers handlers,
 			List<RpcCallInterceptor> interceptors, JsonNode discovery) {
 		this.interceptors = new CallInterceptors(interceptors);
+		this.interceptorsNonBlocking = interceptors.stream().noneMatch(RpcCallInterceptor::mayBlock);
 		this.discover = (discovery != null) ? DiscoverMethod.of(discovery) : null;
 		this.registry = registry;
 		this.binding = new ParamBinding(codec, validator);
@@ -105,6 +109,18 @@ final class RpcDispatcher {
 			logger.warn("Internal error in call " + request.method(), ex);
 			return stopped(observation, RpcOutcome.failure(RpcError.of(RpcError.INTERNAL_ERROR, RpcErrors.internalError())), ex);
 		}
+	}
+
+	/**
+	 * Whether the call may run on the thread that read it (the connection's event loop): its method
+	 * is {@link RpcNonBlocking}, and no interceptor may block.
+	 */
+	boolean runsInPlace(RpcRequest request) {
+		if (!this.interceptorsNonBlocking || request.invalid() != null) {
+			return false;
+		}
+		RpcMethod method = this.registry.find(request.method(), request.protocol());
+		return method != null && method.nonBlocking();
 	}
 
 	private RpcMethod lookup(RpcRequest request) {

@@ -20,9 +20,10 @@ import tools.jackson.databind.JavaType;
  * @param mapped whether the method is published by {@link RpcMapping} (its params bind by
  * JSON-RPC 2.0's rules) rather than by Go's one-parameter rule
  * @param goCallable whether Go's dialect may call it: one parameter, a result, a {@code Service.Method} name
+ * @param nonBlocking whether it is declared {@link RpcNonBlocking}, so that its calls may run on the event loop
  */
 public record RpcMethod(String service, String name, String wireName, Object bean, Method method, List<Param> params,
-		boolean mapped, boolean goCallable) {
+		boolean mapped, boolean goCallable, boolean nonBlocking) {
 
 	/**
 	 * One parameter of the method.

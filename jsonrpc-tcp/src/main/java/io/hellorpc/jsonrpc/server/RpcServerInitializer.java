@@ -107,7 +107,7 @@ final class RpcServerInitializer extends ChannelInitializer<Channel> {
 			.addLast("admission", new CallAdmission(this.properties.maxCallsInFlightPerConnection(),
 					this.properties.maxBatchSize()))
 			.addLast("calls", new CallRunner(this.dispatcher, this.executor, this.fallback, this.activity,
-					this.properties.callTimeout()));
+					this.properties.callTimeout(), this.properties.callThreads() == RpcServerProperties.CallThreads.AUTO));
 		try {
 			if (channel instanceof SocketChannel connection) {
 				this.customizers.forEach((customizer) -> customizer.customize(connection));

@@ -40,10 +40,11 @@ import org.springframework.util.unit.DataSize;
  * running calls to be answered; when it ends, the server half-closes the connection anyway
  * (answers still due are dropped) and closes it a second later at the latest.
  * @param ioThreads Netty event-loop threads for the connections; 0 means one per CPU.
- * @param callThreads Where calls run: task-executor (Boot's applicationTaskExecutor,
- * virtual threads where enabled), or event-loop, the connection's own I/O thread: no hand-off,
- * so the fastest, but only for methods that never block, since a slow call then holds up every
- * connection on that thread.
+ * @param callThreads Where calls run: auto (Boot's applicationTaskExecutor, virtual threads where
+ * enabled, but a method marked @RpcNonBlocking on the connection's event loop), task-executor
+ * (every call on the executor, the marks ignored), or event-loop (every call on the connection's
+ * own I/O thread: no hand-off, so the fastest, but only for methods that never block, since a slow
+ * call then holds up every connection on that thread).
  * @param ssl TLS on the listener, off unless rpc.server.ssl.bundle names an SSL bundle.
  * @param memory What the whole server may buffer.
  * @param transport Netty's transport for the listener and its connections: auto (epoll where its
@@ -58,7 +59,7 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 		@DefaultValue("60s") Duration idleTimeout, Duration callTimeout,
 		@DefaultValue("10s") Duration shutdownGracePeriod, Duration maxConnectionAge,
 		@DefaultValue("10s") Duration maxConnectionAgeGrace, @DefaultValue("0") int ioThreads,
-		@DefaultValue("task-executor") CallThreads callThreads, @DefaultValue Ssl ssl, @DefaultValue Memory memory,
+		@DefaultValue("auto") CallThreads callThreads, @DefaultValue Ssl ssl, @DefaultValue Memory memory,
 		@DefaultValue("auto") RpcTransport transport,
 		@DefaultValue Discovery discovery) {
 
@@ -140,7 +141,10 @@ public record RpcServerProperties(@DefaultValue("0.0.0.0") String host, @Default
 	/** Where calls run. */
 	public enum CallThreads {
 
-		/** On Boot's {@code applicationTaskExecutor}: calls may block. */
+		/** On Boot's {@code applicationTaskExecutor}, but {@link RpcNonBlocking} methods' calls in place on the event loop. */
+		AUTO,
+
+		/** Every call on Boot's {@code applicationTaskExecutor}: calls may block; {@link RpcNonBlocking} is ignored. */
 		TASK_EXECUTOR,
 
 		/** On the connection's event loop: no thread hand-off; calls must never block. */

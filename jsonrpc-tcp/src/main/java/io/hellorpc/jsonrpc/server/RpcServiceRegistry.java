@@ -161,11 +161,11 @@ public final class RpcServiceRegistry {
 	 * @throws UnknownMethodException when there is none
 	 */
 	RpcMethod lookup(String wireName, RpcProtocol protocol) {
-		boolean go = protocol != RpcProtocol.JSON_RPC_2;
-		RpcMethod method = (wireName != null) ? this.methods.get(wireName) : null;
-		if (method != null && (!go || method.goCallable())) {
+		RpcMethod method = find(wireName, protocol);
+		if (method != null) {
 			return method;
 		}
+		boolean go = protocol != RpcProtocol.JSON_RPC_2;
 		int dot = (wireName != null) ? wireName.lastIndexOf('.') : -1;
 		if (dot < 0) {
 			throw new UnknownMethodException(go ? RpcErrors.illFormedMethod(wireName != null ? wireName : "")
@@ -176,6 +176,12 @@ public final class RpcServiceRegistry {
 			throw new UnknownMethodException(RpcErrors.serviceNotFound(wireName));
 		}
 		throw new UnknownMethodException(RpcErrors.methodNotFound(wireName));
+	}
+
+	/** The method a call names and its dialect reaches, or {@code null} when there is none. */
+	RpcMethod find(String wireName, RpcProtocol protocol) {
+		RpcMethod method = (wireName != null) ? this.methods.get(wireName) : null;
+		return (method != null && (protocol == RpcProtocol.JSON_RPC_2 || method.goCallable())) ? method : null;
 	}
 
 	/** The registered methods, service by service, in registration order. */
@@ -235,13 +241,18 @@ public final class RpcServiceRegistry {
 			boolean goCallable = !mapped || (goShaped && dot > 0 && dot < wireName.length() - 1
 					&& Character.isUpperCase(wireName.codePointAt(dot + 1)));
 			methods.add(new RpcMethod(methodService, name, wireName, bean, invocable(beanName, method, bean),
-					List.copyOf(params), mapped, goCallable));
+					List.copyOf(params), mapped, goCallable, isNonBlocking(method, type)));
 		}
 		if (methods.isEmpty()) {
 			throw new IllegalStateException("@RpcEndpoint bean '" + beanName + "' (" + type.getName()
 					+ ") has no method an RPC can call: it needs a public method with one parameter and a return value");
 		}
 		return methods;
+	}
+
+	private static boolean isNonBlocking(Method method, Class<?> type) {
+		return MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY).isPresent(RpcNonBlocking.class)
+				|| MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY).isPresent(RpcNonBlocking.class);
 	}
 
 	/** A parameter's type resolved against the bean class; a generic array ({@code T...}) too, element by element. */

@@ -29,9 +29,16 @@ COPY --from=build /extracted/hello-server/dependencies/ ./
 COPY --from=build /extracted/hello-server/spring-boot-loader/ ./
 COPY --from=build /extracted/hello-server/snapshot-dependencies/ ./
 COPY --from=build /extracted/hello-server/application/ ./
+# Sized for a container, not for the host's RAM (the JVM's default heap is a quarter of it): a 64 MB
+# heap (-Xms16m: committed as needed), 64 MB of direct memory (the memory budget is half of it),
+# SerialGC (no GC threads to feed on 1-2 CPUs), a smaller code cache and thread stacks, and freed
+# native memory given back (TrimNativeHeapInterval, two malloc arenas). The java launcher reads
+# JDK_JAVA_OPTIONS (training run included); docker run -e JDK_JAVA_OPTIONS=... replaces them.
+ENV JDK_JAVA_OPTIONS="-XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:TrimNativeHeapInterval=5000" \
+    MALLOC_ARENA_MAX=2
 # The training run starts the context and exits; the cache holds the classes it loaded, linked.
 RUN java -XX:AOTCacheOutput=app.aot -Dspring.context.exit=onRefresh -jar hello-server.jar \
-      --rpc.server.port=0 --server.port=0 >/dev/null
+      --rpc.server.port=0 --server.port=0 >/dev/null 2>&1
 USER 10001:10001
 EXPOSE 1337 8080
 HEALTHCHECK --interval=2s --timeout=2s --start-period=10s --retries=30 \

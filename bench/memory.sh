@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# hello-server's resident memory as its image runs it, under Go's jsonrpc.Client at 4 x 16.
+# Without Docker: does what the image's build does (Boot's layers extracted, the AOT cache from a
+# training start) and starts the jar with the ENTRYPOINT's JVM options and the environment
+# (JDK_JAVA_OPTIONS, MALLOC_ARENA_MAX) of the Dockerfile's hello-server stage, read from it. Pinned to CPU 0, the load to CPU 1.
+# Prints RSS (VmRSS) idle, its highest sample under load, at the end, and the peak (VmHWM), with
+# the load's calls/s, then the JVM's own account (Native Memory Tracking) of a second run.
+#   bench/memory.sh [SECONDS] [WARMUP_SECONDS]   (default 30 and 15; JAVA: a JDK 25 java)
+# Needs Go (Debian: golang-go), python3 and taskset (util-linux).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-30}
+warm=${2:-15}
+java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+work=target/bench/memory
+[ -f hello-server/target/hello-server.jar ] || ./mvnw -q -B -pl hello-server -am package -DskipTests
+mkdir -p target/bench
+(cd interop/gohello && GOPROXY=off go build -o ../../target/bench/gohello .)
+rm -rf "$work" && mkdir -p "$work"
+"$java" -Djarmode=tools -jar hello-server/target/hello-server.jar extract --layers --destination "$work/layers"
+mkdir -p "$work/app" && for layer in dependencies spring-boot-loader snapshot-dependencies application; do
+  cp -r "$work/layers/$layer/." "$work/app/"
+done
+# The hello-server stage's ENTRYPOINT (after "java") and ENV lines, as docker would apply them.
+read -r -a jvm_options <<<"$(python3 - <<'PY'
+import json, re
+stage = re.split(r'(?m)^FROM ', open('Dockerfile').read())
+stage = next(s for s in stage if re.match(r'\S+ AS hello-server\s', s))
+entry = json.loads(re.search(r'(?m)^ENTRYPOINT (\[.*\])$', stage).group(1))
+print(' '.join(a for a in entry[1:] if a not in ('-jar', 'hello-server.jar')))
+PY
+)"
+# ENV lines (continued with a backslash), evaluated as docker sets them
+image_env=$(sed -n '/ AS hello-server$/,/^FROM /p' Dockerfile | sed -n '/^ENV /,/[^\\]$/p' | sed -e 's/^ENV //' -e 's/\\$//' | tr '\n' ' ')
+eval "export $image_env"
+(cd "$work/app" && "$java" -XX:AOTCacheOutput=app.aot -Dspring.context.exit=onRefresh \
+  -jar hello-server.jar --rpc.server.port=0 --server.port=0 >/dev/null 2>&1)
+echo "hello-server as its image runs it: $("$java" -version 2>&1 | grep -v Picked | head -1); JDK_JAVA_OPTIONS=${JDK_JAVA_OPTIONS:-}; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}; ${jvm_options[*]}"
+
+rss() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+measure() { # EXTRA_JVM_OPTION... : one run; prints its line
+  local log="$work/server.log" pid port idle sampler load
+  (cd "$work/app" && exec taskset -c 0 "$java" "${jvm_options[@]}" "$@" -jar hello-server.jar \
+    --rpc.server.host=127.0.0.1 --rpc.server.port=0 --server.port=0 --server.address=127.0.0.1) >"$log" 2>&1 &
+  pid=$!
+  port=""
+  for _ in $(seq 1 3000); do
+    port=$(grep -oE "listening on \S*:[0-9]+" "$log" | grep -oE "[0-9]+$" || true)
+    [ -n "$port" ] || ! kill -0 "$pid" 2>/dev/null && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "memory: hello-server did not start:"; cat "$log"; exit 1; } >&2
+  idle=$(rss "$pid" VmRSS)
+  (while kill -0 "$pid" 2>/dev/null; do rss "$pid" VmRSS 2>/dev/null || true; sleep 0.5; done) >"$work/samples" &
+  sampler=$!
+  load=$(taskset -c 1 target/bench/gohello -mode=bench -addr="127.0.0.1:$port" -conns=4 -inflight=16 \
+    -duration="${secs}s" -warmup="${warm}s" | tail -1)
+  MEASURED_PID=$pid
+  printf '| %s MB | %s MB | %s MB | %s MB | %s |\n' "$((idle / 1024))" "$(($(sort -n "$work/samples" | tail -1) / 1024))" \
+    "$(($(rss "$pid" VmRSS) / 1024))" "$(($(rss "$pid" VmHWM) / 1024))" \
+    "$(sed -E 's/.*"callsPerSec":([0-9]+).*"p99us":([0-9.]+).*/\1 calls\/s, p99 \2 µs/' <<<"$load")"
+  "${AFTER:-true}" "$pid"
+  kill "$pid"; wait "$pid" 2>/dev/null || true; kill "$sampler" 2>/dev/null || true
+}
+echo
+echo "| RSS idle | highest under load (4 x 16) | at the end | peak (VmHWM) | load |"
+echo "|---|---|---|---|---|"
+measure
+echo
+echo "The JVM's account, a second run with -XX:NativeMemoryTracking=summary, at its end (committed):"
+echo
+nmt() { "${java%/java}/jcmd" "$1" VM.native_memory summary | sed -nE 's/^-\s+(.+) \(reserved=[0-9]+KB, committed=([0-9]+)KB.*/| \1 | \2 KB |/p' >"$work/nmt"; }
+AFTER=nmt measure -XX:NativeMemoryTracking=summary >/dev/null
+echo "| JVM area | committed |"
+echo "|---|---|"
+sort -t'|' -k3 -n -r "$work/nmt" | head -8

@@ -38,7 +38,7 @@ ENV JDK_JAVA_OPTIONS="-XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxDirectMemorySize=6
     MALLOC_ARENA_MAX=2
 # The training run starts the context and exits; the cache holds the classes it loaded, linked.
 RUN java -XX:AOTCacheOutput=app.aot -Dspring.context.exit=onRefresh -jar hello-server.jar \
-      --rpc.server.port=0 --server.port=0 >/dev/null 2>&1
+      --rpc.server.port=0 --server.port=0 >/dev/null
 USER 10001:10001
 EXPOSE 1337 8080
 HEALTHCHECK --interval=2s --timeout=2s --start-period=10s --retries=30 \

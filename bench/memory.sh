@@ -21,18 +21,24 @@ rm -rf "$work" && mkdir -p "$work"
 mkdir -p "$work/app" && for layer in dependencies spring-boot-loader snapshot-dependencies application; do
   cp -r "$work/layers/$layer/." "$work/app/"
 done
-# The hello-server stage's ENTRYPOINT (after "java") and ENV lines, as docker would apply them.
-read -r -a jvm_options <<<"$(python3 - <<'PY'
-import json, re
-stage = re.split(r'(?m)^FROM ', open('Dockerfile').read())
-stage = next(s for s in stage if re.match(r'\S+ AS hello-server\s', s))
+# The hello-server stage's ENTRYPOINT options (after "java", without -jar) and its ENV lines, as
+# docker applies them: line 1 the options, then one NAME=VALUE a line.
+image=$(python3 - <<'PY'
+import json, re, shlex
+stages = re.split(r'(?m)^FROM ', open('Dockerfile').read())
+stage = next(s for s in stages if re.match(r'\S+ AS hello-server\s', s))
+stage = stage.replace('\\\n', ' ')
 entry = json.loads(re.search(r'(?m)^ENTRYPOINT (\[.*\])$', stage).group(1))
 print(' '.join(a for a in entry[1:] if a not in ('-jar', 'hello-server.jar')))
+for line in re.findall(r'(?m)^ENV (.*)$', stage):
+    for assignment in shlex.split(line):
+        print(assignment)
 PY
-)"
-# ENV lines (continued with a backslash), evaluated as docker sets them
-image_env=$(sed -n '/ AS hello-server$/,/^FROM /p' Dockerfile | sed -n '/^ENV /,/[^\\]$/p' | sed -e 's/^ENV //' -e 's/\\$//' | tr '\n' ' ')
-eval "export $image_env"
+)
+read -r -a jvm_options <<<"$(head -1 <<<"$image")"
+while IFS= read -r assignment; do
+  [ -n "$assignment" ] && export "${assignment?}"
+done < <(tail -n +2 <<<"$image")
 (cd "$work/app" && "$java" -XX:AOTCacheOutput=app.aot -Dspring.context.exit=onRefresh \
   -jar hello-server.jar --rpc.server.port=0 --server.port=0 >/dev/null 2>&1)
 echo "hello-server as its image runs it: $("$java" -version 2>&1 | grep -v Picked | head -1); JDK_JAVA_OPTIONS=${JDK_JAVA_OPTIONS:-}; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}; ${jvm_options[*]}"
@@ -43,6 +49,7 @@ measure() { # EXTRA_JVM_OPTION... : one run; prints its line
   (cd "$work/app" && exec taskset -c 0 "$java" "${jvm_options[@]}" "$@" -jar hello-server.jar \
     --rpc.server.host=127.0.0.1 --rpc.server.port=0 --server.port=0 --server.address=127.0.0.1) >"$log" 2>&1 &
   pid=$!
+  trap 'kill "$pid" "${sampler:-}" 2>/dev/null || true' EXIT
   port=""
   for _ in $(seq 1 3000); do
     port=$(grep -oE "listening on \S*:[0-9]+" "$log" | grep -oE "[0-9]+$" || true)
@@ -55,8 +62,7 @@ measure() { # EXTRA_JVM_OPTION... : one run; prints its line
   sampler=$!
   load=$(taskset -c 1 target/bench/gohello -mode=bench -addr="127.0.0.1:$port" -conns=4 -inflight=16 \
     -duration="${secs}s" -warmup="${warm}s" | tail -1)
-  MEASURED_PID=$pid
-  printf '| %s MB | %s MB | %s MB | %s MB | %s |\n' "$((idle / 1024))" "$(($(sort -n "$work/samples" | tail -1) / 1024))" \
+  printf '| %s MB | %s MB | %s MB | %s MB | %s |\n' "$((idle / 1024))" "$(($(sort -n "$work/samples" | tail -1 || echo 0) / 1024))" \
     "$(($(rss "$pid" VmRSS) / 1024))" "$(($(rss "$pid" VmHWM) / 1024))" \
     "$(sed -E 's/.*"callsPerSec":([0-9]+).*"p99us":([0-9.]+).*/\1 calls\/s, p99 \2 µs/' <<<"$load")"
   "${AFTER:-true}" "$pid"

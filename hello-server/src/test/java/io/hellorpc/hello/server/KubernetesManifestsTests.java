@@ -249,7 +249,7 @@ class KubernetesManifestsTests {
 		Map<String, Object> resources = map(serverContainer(), "resources");
 		long limit = new Quantity((String) map(resources, "limits").get("memory")).getNumber().longValueExact();
 		assertThat(map(resources, "requests").get("memory")).isEqualTo(map(resources, "limits").get("memory"));
-		String options = env(serverContainer()).get("JAVA_TOOL_OPTIONS");
+		String options = env(serverContainer()).get("JDK_JAVA_OPTIONS");
 		double heapPercent = Double.parseDouble(option(options, "-XX:MaxRAMPercentage=([0-9.]+)"));
 		long direct = new Quantity(option(options, "-XX:MaxDirectMemorySize=([0-9]+)m") + "Mi").getNumber()
 			.longValueExact();
@@ -272,7 +272,8 @@ class KubernetesManifestsTests {
 		// the one writable path: the JVM's java.io.tmpdir on Linux (Tomcat's work directory, hsperfdata)
 		Map<String, Object> tmp = single(container, "volumeMounts");
 		assertThat(tmp).containsEntry("mountPath", "/tmp");
-		assertThat(env(container).getOrDefault("JAVA_TOOL_OPTIONS", "")).doesNotContain("java.io.tmpdir");
+		assertThat(env(container).getOrDefault("JAVA_TOOL_OPTIONS", "") + env(container).getOrDefault("JDK_JAVA_OPTIONS", ""))
+			.doesNotContain("java.io.tmpdir");
 		Map<String, Object> volume = single(pod, "volumes");
 		assertThat(volume).containsEntry("name", tmp.get("name")).containsKey("emptyDir");
 	}
@@ -288,7 +289,7 @@ class KubernetesManifestsTests {
 
 	private static String option(String options, String regex) {
 		Matcher matcher = Pattern.compile(regex).matcher(options);
-		assertThat(matcher.find()).as(regex + " in JAVA_TOOL_OPTIONS " + options).isTrue();
+		assertThat(matcher.find()).as(regex + " in JDK_JAVA_OPTIONS " + options).isTrue();
 		return matcher.group(1);
 	}
 

@@ -63,12 +63,14 @@ final class CallRunner extends ChannelInboundHandlerAdapter {
 			ctx.fireChannelRead(msg);
 			return;
 		}
+		// Decided first: nothing below may throw once the call is counted and its deadline set.
+		boolean inPlace = this.nonBlockingInPlace && this.dispatcher.runsInPlace(call.request());
 		RunningCall running = new RunningCall(ctx, call);
 		this.activity.callsStarted(1);
 		if (this.callTimeout != null) {
 			running.deadline = ctx.executor().schedule(running::timedOut, this.callTimeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
-		if (this.nonBlockingInPlace && this.dispatcher.runsInPlace(call.request())) {
+		if (inPlace) {
 			running.run();
 			return;
 		}

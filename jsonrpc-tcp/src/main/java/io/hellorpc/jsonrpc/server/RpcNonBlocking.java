@@ -16,7 +16,11 @@ import java.lang.annotation.Target;
  * {@link RpcCallInterceptor}s run on the same thread as the method, so a call runs in place only
  * when no interceptor {@linkplain RpcCallInterceptor#mayBlock() may block} (Spring Security's may
  * when the application has a {@code UserDetailsService} or an {@code RpcAuthenticationConverter});
- * otherwise it goes to the call executor as an unmarked method's does. A marked
+ * otherwise it goes to the call executor as an unmarked method's does (a {@code UserDetailsService}
+ * turns in-place calls off for every method, though it is asked only on a connection's first call).
+ * What else runs with the call runs on the event loop too and must not block either: parameter
+ * validation, exception handlers, observation handlers, method security's checks and an
+ * {@code AuthorizationManager} given to the RPC security rules. A marked
  * method that blocks after all holds up every connection of its event loop, and a server-side
  * {@code call-timeout} cannot interrupt it.
  */

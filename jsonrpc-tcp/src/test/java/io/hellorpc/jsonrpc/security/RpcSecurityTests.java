@@ -63,7 +63,7 @@ class RpcSecurityTests {
 	private static final int ROUNDS = 8;
 
 	static Stream<Arguments> callThreadModes() {
-		return Stream.of(Arguments.of("task-executor", new String[] {}),
+		return Stream.of(Arguments.of("auto (unmarked methods: task executor)", new String[] {}),
 				Arguments.of("event-loop", new String[] { "rpc.server.call-threads=event-loop" }),
 				Arguments.of("virtual-threads", new String[] { "spring.threads.virtual.enabled=true" }));
 	}

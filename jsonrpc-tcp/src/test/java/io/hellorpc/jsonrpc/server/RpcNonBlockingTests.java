@@ -1,11 +1,15 @@
 package io.hellorpc.jsonrpc.server;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import io.hellorpc.jsonrpc.support.RawConnection;
 import io.hellorpc.jsonrpc.support.RunningServer;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -119,6 +123,23 @@ class RpcNonBlockingTests {
 			assertThat(threadOf(server, "Marked.Plain")).doesNotStartWith(IO_THREAD).startsWith("task-");
 			// The Go original's Handler in the test services is not marked either.
 			assertThat(threadOf(server, "Handler.Thread")).contains("task-").doesNotContain(IO_THREAD);
+		}
+	}
+
+	@Test
+	void aBatchMixingMarkedAndUnmarkedMethodsRunsEachWhereItsMarkSaysAndAnswersBoth() {
+		try (RunningServer server = RunningServer.startWith(new Class<?>[] { Endpoints.class });
+				RawConnection connection = server.connect()) {
+			connection.send("[{\"jsonrpc\":\"2.0\",\"method\":\"Marked.Plain\",\"params\":[\"\"],\"id\":1},"
+					+ "{\"jsonrpc\":\"2.0\",\"method\":\"Marked.Quick\",\"params\":[\"\"]},"
+					+ "{\"jsonrpc\":\"2.0\",\"method\":\"Marked.Quick\",\"params\":[\"\"],\"id\":2}]");
+			JsonNode replies = JsonMapper.builder().build().readTree(connection.readLine());
+			Map<Integer, String> threads = new HashMap<>();
+			replies.forEach((reply) -> threads.put(reply.get("id").asInt(), reply.get("result").asString()));
+			// the notification in between gets no reply
+			assertThat(threads).hasSize(2);
+			assertThat(threads.get(1)).startsWith("task-");
+			assertThat(threads.get(2)).startsWith(IO_THREAD);
 		}
 	}
 

@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -142,41 +144,58 @@ public final class JsonRpcCodec {
 	 * the first are ignored; a value of the wrong JSON type is refused in Go's words.
 	 * @throws ParamsException with the reply's error text
 	 */
-	public Object readParam(JsonNode params, JavaType type) {
+	public Object readParam(RawJson params, JavaType type) {
 		return readParam(params, type, false);
 	}
 
 	/**
-	 * As {@link #readParam(JsonNode, JavaType)}; with {@code named} (JSON-RPC 2.0), an object
-	 * {@code params} is the parameter itself and missing params give the zero value.
+	 * As {@link #readParam(RawJson, JavaType)}; with {@code named} (JSON-RPC 2.0), an object
+	 * {@code params} is the parameter itself and missing params give the zero value. The value is
+	 * read straight from its bytes; only a value that fails (to word the failure as Go does) or may
+	 * hold an escaped surrogate is read through a tree.
 	 */
-	public Object readParam(JsonNode params, JavaType type, boolean named) {
+	public Object readParam(RawJson params, JavaType type, boolean named) {
 		if (params == null || params.isNull()) {
 			if (named) {
 				return zeroValue(type);
 			}
 			throw new ParamsException(RpcErrors.missingParams());
 		}
-		JsonNode value;
 		if (params.isArray()) {
-			value = params.get(0);
+			if (!params.mayHoldEscapedSurrogate()) {
+				try (JsonParser parser = params.parser(this.mapper)) {
+					parser.nextToken();
+					JsonToken first = parser.nextToken();
+					if (first == JsonToken.END_ARRAY || first == JsonToken.VALUE_NULL) {
+						return zeroValue(type);
+					}
+					return this.mapper.readValue(parser, type);
+				}
+				catch (JacksonException ex) {
+					// read again below, through the tree that words the failure
+				}
+			}
+			return readValue(params.tree(this.mapper).get(0), type);
 		}
-		else if (named && params.isObject()) {
-			value = params; // JSON-RPC 2.0 named params: the object is the one parameter
+		if (named && params.isObject()) {
+			// JSON-RPC 2.0 named params: the object is the one parameter
+			if (!params.mayHoldEscapedSurrogate()) {
+				try {
+					return params.read(this.mapper, type);
+				}
+				catch (JacksonException ex) {
+					// read again below, through the tree that words the failure
+				}
+			}
+			return readValue(params.tree(this.mapper), type);
 		}
-		else {
-			throw new ParamsException("json: cannot unmarshal " + GoTypeErrors.kindOf(params)
-					+ " into Go value of type [1]interface {}");
-		}
-		if (value == null || value.isNull()) {
-			return zeroValue(type);
-		}
-		try {
-			return this.mapper.treeToValue(value, type);
-		}
-		catch (JacksonException ex) {
-			throw new ParamsException(GoTypeErrors.describe(ex, value, type, this.mapper.getTypeFactory()));
-		}
+		throw new ParamsException("json: cannot unmarshal " + GoTypeErrors.kindOf(params.tree(this.mapper))
+				+ " into Go value of type [1]interface {}");
+	}
+
+	/** The params as a tree, for binding several params by position or by name. */
+	public JsonNode tree(RawJson value) {
+		return (value != null) ? value.tree(this.mapper) : null;
 	}
 
 	/**
@@ -216,9 +235,10 @@ public final class JsonRpcCodec {
 		}
 	}
 
-	/** Converts a result to the Java type the caller asked for. */
-	public <T> T convert(JsonNode value, JavaType type) {
-		return this.mapper.treeToValue(value, type);
+	/** Reads a result as the Java type the caller asked for, straight from its bytes (a tree only as Go's strings need). */
+	public <T> T convert(RawJson value, JavaType type) {
+		return value.mayHoldEscapedSurrogate() ? this.mapper.treeToValue(value.tree(this.mapper), type)
+				: value.read(this.mapper, type);
 	}
 
 }

@@ -87,7 +87,7 @@ final class MessageReader {
 		JsonToken idToken = null;
 		String method = null;
 		JsonToken methodToken = null;
-		JsonNode params = null;
+		RawJson params = null;
 		boolean v2 = false;
 		Map<String, String> traceContext = Map.of();
 		String key;
@@ -103,7 +103,7 @@ final class MessageReader {
 				parser.skipChildren();
 			}
 			else if ("params".equalsIgnoreCase(key)) {
-				params = parser.readValueAsTree();
+				params = readRaw(parser, value, bytes, offset);
 			}
 			else if ("id".equalsIgnoreCase(key)) {
 				hasId = true;
@@ -141,7 +141,7 @@ final class MessageReader {
 	}
 
 	/** Go's dialect: a null method is Go's zero value; any other non-string cannot be a request, as in Go. */
-	private static RpcRequest goRequest(RpcId id, String method, JsonToken methodToken, JsonNode params,
+	private static RpcRequest goRequest(RpcId id, String method, JsonToken methodToken, RawJson params,
 			Map<String, String> traceContext) {
 		if (methodToken != null && methodToken != JsonToken.VALUE_STRING && methodToken != JsonToken.VALUE_NULL) {
 			throw new MalformedMessageException(RpcErrors.malformed("method is " + describe(methodToken) + ", not a string"));
@@ -180,7 +180,7 @@ final class MessageReader {
 	/** One response object (either dialect), the parser on its START_OBJECT. */
 	private RpcResponse parseResponse(JsonParser parser, byte[] bytes, int offset) {
 		RpcId id = RpcId.NULL;
-		JsonNode result = null;
+		RawJson result = null;
 		String error = null;
 		Integer code = null;
 		JsonNode data = null;
@@ -191,7 +191,7 @@ final class MessageReader {
 				id = readId(parser, value, bytes, offset);
 			}
 			else if ("result".equalsIgnoreCase(key)) {
-				result = parser.readValueAsTree();
+				result = (value == JsonToken.VALUE_NULL) ? null : readRaw(parser, value, bytes, offset);
 			}
 			else if ("error".equalsIgnoreCase(key)) {
 				if (value == JsonToken.VALUE_STRING) {
@@ -214,7 +214,7 @@ final class MessageReader {
 				parser.skipChildren();
 			}
 		}
-		return new RpcResponse(id, (result == null || result.isNull()) ? null : result, error, code, data);
+		return new RpcResponse(id, result, error, code, data);
 	}
 
 	private interface FrameParser<T> {
@@ -229,17 +229,10 @@ final class MessageReader {
 	 * bytes are checked.
 	 */
 	private static <T> T readGoText(ByteBuf frame, FrameParser<T> parser) {
-		byte[] bytes;
-		int offset;
-		int length = frame.readableBytes();
-		if (frame.hasArray()) {
-			bytes = frame.array();
-			offset = frame.arrayOffset() + frame.readerIndex();
-		}
-		else {
-			bytes = ByteBufUtil.getBytes(frame);
-			offset = 0;
-		}
+		// A copy of its own: params and results keep slices of it after the frame is released.
+		byte[] bytes = ByteBufUtil.getBytes(frame);
+		int offset = 0;
+		int length = bytes.length;
 		if (GoText.hasNonAscii(bytes, offset, length)) {
 			byte[] repaired = GoText.replaceInvalidUtf8(bytes, offset, length);
 			if (repaired != null) {
@@ -304,6 +297,12 @@ final class MessageReader {
 		if (value == JsonToken.VALUE_NULL) {
 			return RpcId.NULL;
 		}
+		RawJson raw = readRaw(parser, value, bytes, offset);
+		return new RpcId(GoText.compact(raw.bytes(), raw.offset(), raw.length()));
+	}
+
+	/** The current value's own bytes, the parser left on its last token. */
+	private static RawJson readRaw(JsonParser parser, JsonToken value, byte[] bytes, int offset) {
 		// The parser counts bytes from where it was given them, not from the array's start.
 		int start = offset + (int) parser.currentTokenLocation().getByteOffset();
 		if (value.isStructStart()) {
@@ -313,7 +312,7 @@ final class MessageReader {
 			parser.finishToken();
 		}
 		int end = offset + (int) parser.currentLocation().getByteOffset();
-		return new RpcId(GoText.compact(bytes, start, end - start));
+		return new RawJson(bytes, start, end - start);
 	}
 
 	static String describe(JsonToken token) {

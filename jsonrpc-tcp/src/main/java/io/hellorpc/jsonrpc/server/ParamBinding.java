@@ -38,7 +38,7 @@ final class ParamBinding {
 		if (!method.mapped() || !jsonRpc2) {
 			return new Object[] { bindOne(request, method, jsonRpc2) };
 		}
-		JsonNode params = request.params();
+		JsonNode params = this.codec.tree(request.params());
 		List<RpcMethod.Param> parameters = method.params();
 		Object[] arguments;
 		if (parameters.size() == 1 && params != null && params.isObject() && isObject(parameters.get(0).type())

@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
-import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -58,7 +59,7 @@ class JsonRpcCodecTests {
 		RpcRequest request = read("{\"METHOD\":\"Handler.Execute\",\"Params\":[{\"name\":\"ciro\"}],\"Id\":7,\"extra\":[1]}");
 		assertThat(request.method()).isEqualTo("Handler.Execute");
 		assertThat(request.id().json()).isEqualTo("7");
-		assertThat((Object) this.codec.convert(request.params().get(0), this.codec.type(Request.class)))
+		assertThat((Object) this.codec.readParam(request.params(), this.codec.type(Request.class)))
 			.isEqualTo(new Request("ciro"));
 	}
 
@@ -66,7 +67,7 @@ class JsonRpcCodecTests {
 	void paramFieldsMatchIgnoringCase() {
 		for (String key : new String[] { "Name", "name", "NAME" }) {
 			RpcRequest request = read("{\"method\":\"m\",\"params\":[{\"" + key + "\":\"ciro\"}],\"id\":0}");
-			assertThat((Object) this.codec.convert(request.params().get(0), this.codec.type(Request.class)))
+			assertThat((Object) this.codec.readParam(request.params(), this.codec.type(Request.class)))
 				.isEqualTo(new Request("ciro"));
 		}
 	}
@@ -74,8 +75,9 @@ class JsonRpcCodecTests {
 	@Test
 	void numberIsNotTakenForAStringAsInGo() {
 		RpcRequest request = read("{\"method\":\"m\",\"params\":[{\"Name\":5}],\"id\":0}");
-		assertThatExceptionOfType(JacksonException.class)
-			.isThrownBy(() -> this.codec.convert(request.params().get(0), this.codec.type(Request.class)));
+		assertThatExceptionOfType(ParamsException.class)
+			.isThrownBy(() -> this.codec.readParam(request.params(), this.codec.type(Request.class)))
+			.withMessage("json: cannot unmarshal number into Go struct field Request.Name of type string");
 	}
 
 	@Test
@@ -139,7 +141,7 @@ class JsonRpcCodecTests {
 					+ lone + "\":{\"" + lone + "\":[]}}],\"id\":\"" + lone + "\"}");
 			assertThat(request.method()).isEqualTo("Handler.Execute");
 			assertThat(request.id().json()).as("the id as sent").isEqualTo("\"" + lone + "\"");
-			assertThat((Object) this.codec.convert(request.params().get(0), this.codec.type(Request.class)))
+			assertThat((Object) this.codec.readParam(request.params(), this.codec.type(Request.class)))
 				.isEqualTo(new Request("ciro"));
 			RpcResponse response = this.codec.readResponse(buf("{\"id\":3,\"" + lone + "\" :\"x\",\"result\":{\"Message\":\"hi\"},\"error\":null}"));
 			assertThat(response.id().json()).isEqualTo("3");
@@ -150,11 +152,76 @@ class JsonRpcCodecTests {
 	@Test
 	void aSurrogatePairInAKeyIsItsCharacterAndAStillBrokenFrameNamesItsByte() {
 		RpcRequest request = read("{\"method\":\"Handler.Execute\",\"params\":[{\"Name\":\"\\ud83d\\ude00\",\"\\ud83d\\ude00\":1}],\"id\":1}");
-		assertThat((Object) this.codec.convert(request.params().get(0), this.codec.type(Request.class)))
+		assertThat((Object) this.codec.readParam(request.params(), this.codec.type(Request.class)))
 			.isEqualTo(new Request("\ud83d\ude00"));
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> read("{\"\\udddd\":1,\"method\":?}"))
 			.withMessageContaining("invalid character '?' at byte 21");
+	}
+
+	@Test
+	void aLoneSurrogateEscapeInAStringIsReadAsTheReplacementCharacterAsInGo() {
+		RpcRequest request = read("{\"method\":\"m\",\"params\":[{\"Name\":\"a\\ud800b\"}],\"id\":0}");
+		assertThat((Object) this.codec.readParam(request.params(), this.codec.type(Request.class)))
+			.isEqualTo(new Request("a\ufffdb"));
+		RpcRequest named = read("{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"params\":{\"Name\":\"\\uDFFF\"},\"id\":0}");
+		assertThat((Object) this.codec.readParam(named.params(), this.codec.type(Request.class), true))
+			.isEqualTo(new Request("\ufffd"));
+		RpcResponse response = this.codec.readResponse(buf("{\"id\":3,\"result\":{\"Message\":\"\\udbff!\"},\"error\":null}"));
+		assertThat((Object) this.codec.convert(response.result(), this.codec.type(Response.class)))
+			.isEqualTo(new Response("\ufffd!"));
+	}
+
+	@Test
+	void paramsAndResultsOutliveTheFrameTheyCameIn() {
+		// A pooled heap frame's array is handed out again once released: params and results must not point into it.
+		ByteBufAllocator pooled = new PooledByteBufAllocator(false);
+		ByteBuf call = pooled.heapBuffer(256).writeBytes(
+				"{\"method\":\"m\",\"params\":[{\"Name\":\"ciro\"}],\"id\":0}".getBytes(StandardCharsets.UTF_8));
+		RpcRequest request = this.codec.readRequest(call);
+		call.release();
+		ByteBuf reply = pooled.heapBuffer(256).writeBytes(
+				"{\"id\":1,\"result\":{\"Message\":\"Hello\"},\"error\":null}".getBytes(StandardCharsets.UTF_8));
+		RpcResponse response = this.codec.readResponse(reply);
+		reply.release();
+		ByteBuf reused = pooled.heapBuffer(256);
+		reused.writeBytes(new byte[256]);
+		assertThat((Object) this.codec.readParam(request.params(), this.codec.type(Request.class)))
+			.isEqualTo(new Request("ciro"));
+		assertThat((Object) this.codec.convert(response.result(), this.codec.type(Response.class)))
+			.isEqualTo(new Response("Hello"));
+		reused.release();
+	}
+
+	@Test
+	void paramsAreKeptAsTheirBytesAndReadAsATreeOnDemand() {
+		RpcRequest request = read("{\"method\":\"m\",\"params\":[ {\"Name\" : \"ciro\"} ],\"id\":0}");
+		assertThat(request.params()).hasToString("[ {\"Name\" : \"ciro\"} ]");
+		assertThat(request.params().asTree().get(0).get("Name").asString()).isEqualTo("ciro");
+		assertThat(request.params()).isEqualTo(RawJson.of("[ {\"Name\" : \"ciro\"} ]"));
+	}
+
+	@Test
+	void paramsReadStraightFromTheBytesKeepGosOneSlotArray() {
+		assertThat(this.codec.readParam(read("{\"method\":\"m\",\"params\":[],\"id\":0}").params(), requestType()))
+			.isEqualTo(new Request(null));
+		assertThat(this.codec.readParam(read("{\"method\":\"m\",\"params\":[null],\"id\":0}").params(), requestType()))
+			.isEqualTo(new Request(null));
+		assertThat(this.codec.readParam(
+				read("{\"method\":\"m\",\"params\":[{\"Name\":\"a\"},{\"Name\":\"b\"},7],\"id\":0}").params(), requestType()))
+			.as("values past the first are ignored").isEqualTo(new Request("a"));
+		assertThatExceptionOfType(ParamsException.class)
+			.isThrownBy(() -> this.codec.readParam(read("{\"method\":\"m\",\"params\":{\"Name\":\"a\"},\"id\":0}").params(),
+					requestType()))
+			.withMessage("json: cannot unmarshal object into Go value of type [1]interface {}");
+		assertThatExceptionOfType(ParamsException.class)
+			.isThrownBy(() -> this.codec.readParam(read("{\"method\":\"m\",\"params\":[{\"Name\":[1]}],\"id\":0}").params(),
+					requestType()))
+			.withMessage("json: cannot unmarshal array into Go struct field Request.Name of type string");
+	}
+
+	private JavaType requestType() {
+		return this.codec.type(Request.class);
 	}
 
 	private RpcRequest read(String json) {

@@ -41,7 +41,7 @@ class RpcAuthenticationConverterTests {
 		public Authentication convert(RpcCaller caller) {
 			this.seen.add(caller.certificates().stream().map(X509Certificate::getSubjectX500Principal).toList() + " from "
 					+ caller.remoteAddress());
-			JsonNode params = caller.request().params();
+			JsonNode params = (caller.request().params() != null) ? caller.request().params().asTree() : null;
 			JsonNode job = (params != null && params.isArray()) ? params.get(0) : params;
 			JsonNode token = (job == null) ? null : (job.has("token") ? job.get("token") : job.get("Token"));
 			if (token == null || token.isNull()) {

@@ -2,6 +2,9 @@
 # Start-up of `java -jar hello-client.jar --name=ciro` (a whole CLI run: JVM start, Spring context,
 # connect, one call, exit) on JDK 17 and JDK 25, plain and with class-data sharing (JDK 17 CDS,
 # JDK 25 AOT cache), next to Go's client binary; and hello-server from launch to first answered call.
+# Next to hello-client's rows, the floor of Spring Boot itself: an empty Spring Boot app
+# (bench/floor/cli: spring-boot-starter, one CommandLineRunner printing a line) on JDK 17 with
+# java -jar, and on JDK 25 extracted with an AOT cache trained as hello-client's.
 # Prints the median of RUNS runs of each. Usage: bench/startup.sh [RUNS]   (default 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +16,7 @@ fast_flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null; }
 [ -f hello-client/target/hello-client.jar ] && [ -f hello-server/target/hello-server.jar ] || ./mvnw -q -B package -DskipTests
+[ -f bench/floor/cli/target/floor-cli.jar ] || ./mvnw -q -B -f bench/floor/cli/pom.xml package
 mkdir -p "$work"
 (cd interop/gohello && GOPROXY=off go build -o "../../$work/gohello" .)
 
@@ -32,12 +36,19 @@ for v in 17 25; do
 done
 "$jdk17/bin/java" -XX:ArchiveClassesAtExit="$work/x17/app.jsa" $fast_flags -jar "$work/x17/hello-client.jar" $args >/dev/null 2>&1
 "$jdk25/bin/java" -XX:AOTCacheOutput="$work/x25/app.aot" $fast_flags -jar "$work/x25/hello-client.jar" $args >/dev/null 2>&1
+# The empty app, extracted and trained the same way; it is the floor only on hello-client's Spring Boot.
+rm -rf "$work/f25" && "$jdk25/bin/java" -Djarmode=tools -jar bench/floor/cli/target/floor-cli.jar extract --destination "$work/f25" >/dev/null
+boot=$(cd "$work/x25/lib" && ls spring-boot-[0-9]*.jar) floor_boot=$(cd "$work/f25/lib" && ls spring-boot-[0-9]*.jar)
+[ "$boot" = "$floor_boot" ] || { echo "startup: hello-client has $boot, bench/floor/cli $floor_boot: rebuild them on one Spring Boot" >&2; exit 1; }
+"$jdk25/bin/java" -XX:AOTCacheOutput="$work/f25/app.aot" $fast_flags -jar "$work/f25/floor-cli.jar" --name=ciro >/dev/null 2>&1
 
 hyperfine -N -w 2 -r "$runs" --export-json "$work/startup.json" \
   -n "JDK 17, java -jar" "$jdk17/bin/java -jar hello-client/target/hello-client.jar $args" \
+  -n "empty Spring Boot app, JDK 17, java -jar" "$jdk17/bin/java -jar bench/floor/cli/target/floor-cli.jar --name=ciro" \
   -n "JDK 25, java -jar" "$jdk25/bin/java -jar hello-client/target/hello-client.jar $args" \
   -n "JDK 17, extracted + CDS archive" "$jdk17/bin/java -XX:SharedArchiveFile=$work/x17/app.jsa $fast_flags -jar $work/x17/hello-client.jar $args" \
   -n "JDK 25, extracted + AOT cache" "$jdk25/bin/java -XX:AOTCache=$work/x25/app.aot -jar $work/x25/hello-client.jar $args" \
+  -n "empty Spring Boot app, JDK 25, extracted + AOT cache" "$jdk25/bin/java -XX:AOTCache=$work/f25/app.aot -jar $work/f25/floor-cli.jar --name=ciro" \
   -n "JDK 25, extracted + AOT cache + C1, Serial GC" "$jdk25/bin/java -XX:AOTCache=$work/x25/app.aot $fast_flags -jar $work/x25/hello-client.jar $args" \
   -n "Go client binary" "$work/gohello -mode=call -addr=127.0.0.1:$port -name=ciro" >/dev/null
 

@@ -10,10 +10,14 @@
 //	gohello -mode=decode < replies             each reply line as Go's jsonrpc client decodes it
 //	gohello -mode=handshakes -addr=HOST:PORT -ca=ca.pem -conns=4 -duration=5s
 //	                                           new TLS connections, one call each, as fast as they go
+//	gohello -mode=resume -addr=HOST:PORT -ca=ca.pem
+//	                                           two TLS connections sharing a session cache, one call each
 //
 // TLS, the way Go users add it to net/rpc (crypto/tls around the connection): servers take -cert
 // and -key (PEM), and -ca to require a client certificate signed by it; clients take -ca to trust
-// and -cert/-key to present one. Servers print "listening on ADDR" once bound.
+// and -cert/-key to present one; -tlsmax=1.2 keeps either to TLS 1.2. Servers print "listening on
+// ADDR" once bound. A server with -session also serves Session.State, the TLS state of the
+// connection it is called on, and with -callsperconn=N closes each connection after N replies.
 package main
 
 import (
@@ -52,9 +56,9 @@ func (h *Handler) Execute(req Request, res *Response) error {
 }
 
 func main() {
-	mode := flag.String("mode", "call", "server | floor | call | check | bench | decode")
+	mode := flag.String("mode", "call", "server | floor | call | check | bench | decode | handshakes | resume")
 	addr := flag.String("addr", "127.0.0.1:1337", "address to listen on or to call")
-	name := flag.String("name", "ciro", "name to send (call mode)")
+	name := flag.String("name", "ciro", "name to send (call and resume modes)")
 	conns := flag.Int("conns", 1, "connections (bench mode)")
 	inflight := flag.Int("inflight", 1, "calls in flight per connection (bench mode)")
 	duration := flag.Duration("duration", 5*time.Second, "measured time (bench mode)")
@@ -64,11 +68,14 @@ func main() {
 	key := flag.String("key", "", "PEM private key of -cert (TLS)")
 	ca := flag.String("ca", "", "PEM CA: clients trust it; servers require client certificates signed by it (TLS)")
 	serverName := flag.String("servername", "localhost", "name the server's certificate must hold (TLS clients)")
+	tlsMax := flag.String("tlsmax", "", "highest TLS version: 1.2 or 1.3 (TLS; default Go's, 1.3)")
+	session := flag.Bool("session", false, "serve Session.State too (server mode, TLS)")
+	callsPerConn := flag.Int("callsperconn", 0, "close each connection after this many replies; 0 never (server mode)")
 	flag.Parse()
 
 	var err error
 	if *cert != "" || *ca != "" {
-		tlsConfig, err = loadTLS(*mode, *cert, *key, *ca, *serverName)
+		tlsConfig, err = loadTLS(*mode, *cert, *key, *ca, *serverName, *tlsMax)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -76,7 +83,11 @@ func main() {
 	}
 	switch *mode {
 	case "server":
-		err = serve(*addr, func(c net.Conn) { jsonrpc.ServeConn(c) }, func() error { return rpc.Register(new(Handler)) })
+		if *session || *callsPerConn > 0 {
+			err = serve(*addr, func(c net.Conn) { serveWatched(c, *session, *callsPerConn) }, nil)
+		} else {
+			err = serve(*addr, func(c net.Conn) { jsonrpc.ServeConn(c) }, func() error { return rpc.Register(new(Handler)) })
+		}
 	case "floor":
 		err = serve(*addr, floorConn, nil)
 	case "call":
@@ -89,6 +100,8 @@ func main() {
 		err = decode(os.Stdin, os.Stdout)
 	case "handshakes":
 		err = handshakes(*addr, *conns, *warmup, *duration, *maxCalls)
+	case "resume":
+		err = resume(*addr, *name)
 	default:
 		err = fmt.Errorf("unknown mode %q", *mode)
 	}
@@ -124,8 +137,17 @@ func serve(addr string, handle func(net.Conn), setup func() error) error {
 // tlsConfig is the TLS side of every connection, or nil for plain TCP.
 var tlsConfig *tls.Config
 
-func loadTLS(mode, cert, key, ca, serverName string) (*tls.Config, error) {
+func loadTLS(mode, cert, key, ca, serverName, tlsMax string) (*tls.Config, error) {
 	config := &tls.Config{ServerName: serverName, MinVersion: tls.VersionTLS12}
+	switch tlsMax {
+	case "":
+	case "1.2":
+		config.MaxVersion = tls.VersionTLS12
+	case "1.3":
+		config.MaxVersion = tls.VersionTLS13
+	default:
+		return nil, fmt.Errorf("-tlsmax is 1.2 or 1.3, not %q", tlsMax)
+	}
 	if cert != "" {
 		pair, err := tls.LoadX509KeyPair(cert, key)
 		if err != nil {
@@ -218,6 +240,103 @@ func handshakes(addr string, conns int, warmup, duration time.Duration, maxCalls
 		measuredCount, measured.Seconds(), float64(measuredCount)/measured.Seconds(), perHandshake, errs)
 	if errs > 0 {
 		return fmt.Errorf("%d handshakes failed, first: %v", errs, firstErr)
+	}
+	return nil
+}
+
+// Session serves the TLS state of the one connection it is registered for.
+type Session struct{ conn net.Conn }
+
+// SessionState is a connection's TLS version (in Java's names) and whether its handshake resumed
+// an earlier session.
+type SessionState struct {
+	Version string
+	Resumed bool
+}
+
+// State says how the connection it is called on was set up.
+func (s *Session) State(req Request, res *SessionState) error {
+	c, ok := s.conn.(*tls.Conn)
+	if !ok {
+		return errors.New("not a TLS connection")
+	}
+	state := c.ConnectionState()
+	res.Version = versionName(state.Version)
+	res.Resumed = state.DidResume
+	return nil
+}
+
+func versionName(version uint16) string {
+	switch version {
+	case tls.VersionTLS12:
+		return "TLSv1.2"
+	case tls.VersionTLS13:
+		return "TLSv1.3"
+	}
+	return fmt.Sprintf("0x%04x", version)
+}
+
+// serveWatched serves one connection with a server of its own: Handler, Session when asked
+// (bound to this connection), and closed after callsPerConn replies when that is above 0.
+func serveWatched(c net.Conn, session bool, callsPerConn int) {
+	server := rpc.NewServer()
+	if err := server.Register(new(Handler)); err != nil {
+		c.Close()
+		return
+	}
+	if session {
+		if err := server.Register(&Session{conn: c}); err != nil {
+			c.Close()
+			return
+		}
+	}
+	var codec rpc.ServerCodec = jsonrpc.NewServerCodec(c)
+	if callsPerConn > 0 {
+		codec = &closingCodec{ServerCodec: codec, left: callsPerConn}
+	}
+	server.ServeCodec(codec)
+}
+
+// closingCodec closes its connection once it has written its last reply. net/rpc writes one
+// reply at a time, so left needs no lock.
+type closingCodec struct {
+	rpc.ServerCodec
+	left int
+}
+
+func (c *closingCodec) WriteResponse(r *rpc.Response, body interface{}) error {
+	err := c.ServerCodec.WriteResponse(r, body)
+	c.left--
+	if c.left == 0 {
+		c.ServerCodec.Close()
+	}
+	return err
+}
+
+// resume makes two connections sharing one session cache, as a Go client that keeps its sessions
+// does, with one call on each, and prints a line per connection: its TLS version, whether its
+// handshake resumed the first one's session, and the reply.
+func resume(addr, name string) error {
+	if tlsConfig == nil {
+		return errors.New("resume needs TLS: -ca")
+	}
+	tlsConfig.ClientSessionCache = tls.NewLRUClientSessionCache(0)
+	for i := 1; i <= 2; i++ {
+		conn, err := tls.Dial("tcp", addr, tlsConfig)
+		if err != nil {
+			return err
+		}
+		client := jsonrpc.NewClient(conn)
+		var res Response
+		// The reply is read after the server's tickets (TLS 1.3 sends them after the handshake):
+		// once it is here, the session is in the cache for the next connection.
+		err = client.Call("Handler.Execute", Request{Name: name}, &res)
+		state := conn.ConnectionState()
+		client.Close()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("connection %d: %s resumed=%t %s\n", i, versionName(state.Version), state.DidResume, res.Message)
 	}
 	return nil
 }

@@ -42,14 +42,18 @@ final class ClientTls {
 			builder.ciphers(Arrays.asList(options.getCiphers()));
 		}
 		try {
-			this.context = builder.build();
+			this.context = NettySsl.withSessionTickets(builder.build());
 		}
 		catch (SSLException ex) {
 			throw new IllegalArgumentException("cannot make a TLS client context of the SSL bundle: " + ex.getMessage(), ex);
 		}
 	}
 
-	/** A handler for a new connection to {@code host}, whose certificate must name it (or the server name given). */
+	/**
+	 * A handler for a new connection to {@code host}, whose certificate must name it (or the server
+	 * name given). Made with the host and port, the context keeps the session of each and offers it
+	 * on the next connection there (session resumption): the JDK's provider caches none without them.
+	 */
 	SslHandler newHandler(ByteBufAllocator allocator, String host, int port, long handshakeTimeoutMillis) {
 		SslHandler handler = this.context.newHandler(allocator, (this.serverName != null) ? this.serverName : host, port);
 		handler.setHandshakeTimeoutMillis(handshakeTimeoutMillis);

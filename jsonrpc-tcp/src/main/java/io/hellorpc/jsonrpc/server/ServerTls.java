@@ -121,7 +121,7 @@ final class ServerTls {
 			builder.ciphers(Arrays.asList(options.getCiphers()));
 		}
 		try {
-			SslContext context = builder.build();
+			SslContext context = NettySsl.withSessionTickets(builder.build());
 			this.provider = provider;
 			return context;
 		}

@@ -5,6 +5,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 
 /**
@@ -62,6 +64,19 @@ public final class NettySsl {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Session tickets in TLS 1.2 too, on OpenSSL as on the JDK's provider. Netty turns tickets off
+	 * on an OpenSSL context and back on per connection only where TLS 1.3 is enabled, so a bundle
+	 * limited to TLS 1.2 would never resume with a peer that resumes only by ticket, as Go's client
+	 * and server do. The keys are BoringSSL's own, made and rotated by it, as TLS 1.3's already are.
+	 */
+	public static SslContext withSessionTickets(SslContext context) {
+		if (context.sessionContext() instanceof OpenSslSessionContext sessions) {
+			sessions.setTicketKeys();
+		}
+		return context;
 	}
 
 	/** The provider's name as its property value is written: {@code jdk} or {@code openssl}. */

@@ -170,6 +170,47 @@ class RpcServerTlsTests {
 	}
 
 	@Test
+	void goTlsClientWithASessionCacheResumesItsTls13SessionOnItsSecondConnectionAndIsAnswered() {
+		try (RunningServer server = tlsServer("need", certificates.server())) {
+			assertThat(goResume(server.port(), null)).isEqualTo(new ProcessResult(0, """
+					connection 1: TLSv1.3 resumed=false Hello ciro
+					connection 2: TLSv1.3 resumed=true Hello ciro
+					""", ""));
+			assertThat(server.bean(RpcServerActivity.class).tlsHandshakes(TlsOutcome.SUCCESS)).isEqualTo(2);
+		}
+	}
+
+	/**
+	 * TLS 1.2, Go's client kept to it or the server's bundle allowing nothing else: OpenSSL resumes
+	 * (by ticket, which Go needs: its client keeps no session ids). The JDK's provider resumes a TLS
+	 * 1.2 session only when it has an extended master secret (RFC 7627), which Go 1.19 does not
+	 * send: a full handshake each time, answered all the same. {@code RpcTemplateTlsResumptionTests}
+	 * proves the JDK's TLS 1.2 resumption with a client that sends it.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "go client up to TLS 1.2", "server bundle TLSv1.2 only" })
+	void goTlsClientResumesTls12OnOpenSslAndHasAFullHandshakeOnTheJdkWhichWantsAnExtendedMasterSecret(String setup) {
+		boolean serverPinned = setup.startsWith("server");
+		String[] more = serverPinned ? new String[] { "spring.ssl.bundle.pem.rpc.options.enabled-protocols=TLSv1.2" } : new String[0];
+		try (RunningServer server = tlsServer("need", certificates.server(), more)) {
+			assertThat(goResume(server.port(), serverPinned ? null : "1.2")).isEqualTo(new ProcessResult(0, """
+					connection 1: TLSv1.2 resumed=false Hello ciro
+					connection 2: TLSv1.2 resumed=%s Hello ciro
+					""".formatted(provider == RpcSslProvider.OPENSSL), ""));
+		}
+	}
+
+	/** Go's client connecting twice with one session cache (tls.Config.ClientSessionCache), a call on each, up to TLS {@code maxVersion}. */
+	private static ProcessResult goResume(int port, String maxVersion) {
+		List<String> flags = new ArrayList<>(List.of("-mode=resume"));
+		if (maxVersion != null) {
+			flags.add("-tlsmax=" + maxVersion);
+		}
+		flags.addAll(List.of(goClientFlags(port, certificates.client())));
+		return GoPeer.run(60, flags.toArray(String[]::new));
+	}
+
+	@Test
 	void rpcTemplateWithACertificateGetsHelloOverMutualTls() {
 		try (RunningServer server = tlsServer("need", certificates.server());
 				RpcTemplate rpc = template(server.port(), clientBundle())) {

@@ -1,6 +1,9 @@
 package io.hellorpc.jsonrpc.bench;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -44,7 +47,7 @@ import org.springframework.context.annotation.Configuration;
  * per measured call and its threads' context switches in the measured window (on Linux; per
  * thread name on stderr).
  * <p>
- * Usage: {@code RpcTemplateLoad HOST PORT CONNS INFLIGHT WARMUP_SECONDS SECONDS [MAX_CALLS [MODE [BUILD]]]}
+ * Usage: {@code RpcTemplateLoad HOST PORT CONNS INFLIGHT WARMUP_SECONDS SECONDS [MAX_CALLS [MODE [BUILD [WARMUP_CALLS]]]]}
  * where MODE is {@code platform} (a platform thread per caller, blocking {@code call}),
  * {@code virtual} (a virtual thread per caller; Java 21+), {@code async} (each caller a chain
  * of {@code callAsync}, no thread of its own), {@code async-2} (the same in JSON-RPC 2.0) or
@@ -56,6 +59,17 @@ import org.springframework.context.annotation.Configuration;
  * with the project's client auto-configuration: each template built from the injected
  * {@link RpcTemplateBuilder} bean).
  * The run ends at WARMUP + SECONDS or after MAX_CALLS calls in all, whichever comes first.
+ * <p>
+ * With WARMUP_CALLS (a tenth argument; {@code bench/alloc.sh} gives it) the run has two phases
+ * instead of a timed window: a warm-up of WARMUP_CALLS calls in all (or WARMUP_SECONDS, whichever
+ * comes first), then, once every caller has stopped, a measured phase of MAX_CALLS calls in all
+ * (or SECONDS). Nothing is in flight when the measured phase starts and ends, and the templates'
+ * connections are open before it, so what it counts is the calls' own cost and nothing else.
+ * <p>
+ * The JSON line also has the heap bytes this JVM allocated in the measured window, in all and per
+ * call ({@code allocBytes}, {@code allocBytesPerCall}): all its threads', ended ones included
+ * ({@code com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes}, Java 21+; on older JVMs
+ * the threads alive at the window's end), read last at its start and first at its end.
  */
 public final class RpcTemplateLoad {
 
@@ -104,6 +118,13 @@ public final class RpcTemplateLoad {
 		int maxCalls = (args.length > 6) ? Integer.parseInt(args[6]) : 50_000_000;
 		String mode = (args.length > 7) ? args[7] : "platform";
 		String build = (args.length > 8) ? args[8] : "shared";
+		// the counter's first read links its method handle: done here, out of any window
+		Allocation.bytes();
+		if (args.length > 9) {
+			byCount(host, port, conns, inflight, warmupNanos, measureNanos, Integer.parseInt(args[9]), maxCalls, mode,
+					build);
+			return;
+		}
 		// A Spring context takes seconds to start: the clock starts once the builders are at hand.
 		Templates made = Templates.of(build);
 		long start = System.nanoTime();
@@ -114,12 +135,14 @@ public final class RpcTemplateLoad {
 		CountDownLatch done = new CountDownLatch(conns * inflight);
 		AtomicLong cpuAtStart = new AtomicLong(-1);
 		AtomicReference<Map<String, long[]>> switchesAtStart = new AtomicReference<>(Map.of());
+		AtomicLong allocatedAtStart = new AtomicLong(-1);
 		Thread cpuMark = new Thread(() -> {
 			if (sleepUntil(window.from)) {
 				cpuAtStart.set(processCpuNanos());
 				switchesAtStart.set(contextSwitches());
 				// bench/perf.sh reads the server's CPU from here on
 				System.err.println("measuring");
+				allocatedAtStart.set(Allocation.bytes());
 			}
 		}, "cpu-mark");
 		cpuMark.setDaemon(true);
@@ -148,15 +171,180 @@ public final class RpcTemplateLoad {
 			}
 		}
 		done.await();
+		long allocatedAtEnd = Allocation.bytes();
 		long finished = System.nanoTime();
 		cpuMark.interrupt();
 		cpuMark.join();
 		long cpu = (cpuAtStart.get() >= 0) ? processCpuNanos() - cpuAtStart.get() : 0;
 		long[] switches = reportContextSwitches(switchesAtStart.get(), contextSwitches());
+		long allocated = (allocatedAtStart.get() >= 0 && allocatedAtEnd >= 0) ? allocatedAtEnd - allocatedAtStart.get() : -1;
 		templates.forEach(RpcTemplate::close);
 		made.close();
 		long measured = Math.min(finished, window.end) - window.from;
-		report(callers, Math.max(measured, 1), cpu, switches);
+		report(callers, Math.max(measured, 1), cpu, switches, allocated);
+	}
+
+	/**
+	 * The run in two phases (WARMUP_CALLS given): the warm-up, every caller stopped, then the
+	 * measured phase, its CPU, context switches and allocated bytes read while nothing is in flight.
+	 */
+	private static void byCount(String host, int port, int conns, int inflight, long warmupNanos, long measureNanos,
+			int warmupCalls, int maxCalls, String mode, String build) throws Exception {
+		Templates made = Templates.of(build);
+		int n = conns * inflight;
+		long start = System.nanoTime();
+		Phase warmup = new Phase(n, 16);
+		warmup.window = new Window(start, start + warmupNanos, warmupCalls / n);
+		int perCaller = Math.max(1, maxCalls / n);
+		// every sample kept, so that the count is every call made
+		Phase measured = new Phase(n, Math.max(perCaller, Math.max(1 << 14, (1 << 23) / n)));
+		ThreadFactory threads = threads(mode);
+		RpcProtocol protocol = (mode.endsWith("-2") || mode.startsWith("batch")) ? RpcProtocol.JSON_RPC_2 : RpcProtocol.GO;
+		List<RpcTemplate> templates = new ArrayList<>();
+		for (int c = 0; c < conns; c++) {
+			templates.add(made.builder().address(host, port).protocol(protocol).build());
+		}
+		boolean blocking = !mode.startsWith("async") && !"batch-16".equals(mode);
+		if (blocking) {
+			// each caller's thread lives through both phases: none is started in the measured one
+			for (int i = 0; i < n; i++) {
+				RpcTemplate rpc = templates.get(i / inflight);
+				int caller = i;
+				threads.newThread(() -> {
+					callBlocking(rpc, warmup.callers.get(caller), warmup.window);
+					warmup.done.countDown();
+					awaitUninterruptibly(measured.go);
+					callBlocking(rpc, measured.callers.get(caller), measured.window);
+					measured.done.countDown();
+				}).start();
+			}
+		}
+		else {
+			warmup.startChains(templates, inflight, mode);
+		}
+		warmup.done.await();
+		int warmupErrors = warmup.callers.stream().mapToInt((caller) -> caller.errors).sum();
+		Map<String, long[]> switchesAtStart = contextSwitches();
+		long cpuAtStart = processCpuNanos();
+		System.err.println("measuring");
+		long allocatedAtStart = Allocation.bytes();
+		long from = System.nanoTime();
+		measured.window = new Window(from, from + measureNanos, perCaller);
+		if (blocking) {
+			measured.go.countDown();
+		}
+		else {
+			measured.startChains(templates, inflight, mode);
+		}
+		measured.done.await();
+		long allocatedAtEnd = Allocation.bytes();
+		long allocated = (allocatedAtStart >= 0) ? allocatedAtEnd - allocatedAtStart : -1;
+		long finished = System.nanoTime();
+		long cpu = processCpuNanos() - cpuAtStart;
+		long[] switches = reportContextSwitches(switchesAtStart, contextSwitches());
+		templates.forEach(RpcTemplate::close);
+		made.close();
+		if (warmupErrors > 0) {
+			System.err.println("warm-up errors: " + warmupErrors);
+		}
+		report(measured.callers, Math.max(Math.min(finished, measured.window.end) - from, 1), cpu, switches, allocated);
+	}
+
+	/** One phase of a run by count: its callers, its window (set when it starts), and its latches. */
+	static final class Phase {
+
+		final List<Caller> callers = new ArrayList<>();
+
+		final CountDownLatch go = new CountDownLatch(1);
+
+		final CountDownLatch done;
+
+		volatile Window window;
+
+		Phase(int n, int capacity) {
+			for (int i = 0; i < n; i++) {
+				this.callers.add(new Caller(capacity));
+			}
+			this.done = new CountDownLatch(n);
+		}
+
+		/** INFLIGHT chains of callAsync or batches per template, from this thread. */
+		void startChains(List<RpcTemplate> templates, int inflight, String mode) {
+			for (int i = 0; i < this.callers.size(); i++) {
+				RpcTemplate rpc = templates.get(i / inflight);
+				if ("batch-16".equals(mode)) {
+					callBatches(rpc, this.callers.get(i), this.window, 0, this.done);
+				}
+				else {
+					callAsync(rpc, this.callers.get(i), this.window, 0, this.done);
+				}
+			}
+		}
+
+	}
+
+	static void awaitUninterruptibly(CountDownLatch latch) {
+		boolean interrupted = false;
+		while (true) {
+			try {
+				latch.await();
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * The heap bytes this JVM's threads have allocated so far: all of them, ended ones included
+	 * ({@code getTotalThreadAllocatedBytes}, Java 21+; looked up at run time, this class being
+	 * compiled for 17), or on older JVMs the sum over the live threads; -1 where the JVM does not
+	 * count them. Reading it allocates nothing.
+	 */
+	static final class Allocation {
+
+		private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory
+			.getThreadMXBean();
+
+		private static final MethodHandle TOTAL = total();
+
+		private Allocation() {
+		}
+
+		private static MethodHandle total() {
+			try {
+				return MethodHandles.publicLookup()
+					.findVirtual(com.sun.management.ThreadMXBean.class, "getTotalThreadAllocatedBytes",
+							MethodType.methodType(long.class));
+			}
+			catch (ReflectiveOperationException ex) {
+				return null;
+			}
+		}
+
+		static long bytes() {
+			if (!THREADS.isThreadAllocatedMemorySupported() || !THREADS.isThreadAllocatedMemoryEnabled()) {
+				return -1;
+			}
+			if (TOTAL != null) {
+				try {
+					return (long) TOTAL.invokeExact(THREADS);
+				}
+				catch (Throwable ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+			long sum = 0;
+			for (long bytes : THREADS.getThreadAllocatedBytes(THREADS.getAllThreadIds())) {
+				sum += Math.max(bytes, 0);
+			}
+			return sum;
+		}
+
 	}
 
 	/** Where the templates' builders come from, and what to close after the templates. */
@@ -362,6 +550,11 @@ public final class RpcTemplateLoad {
 	}
 
 	static void report(List<Caller> callers, long measuredNanos, long cpuNanos, long[] switches) {
+		report(callers, measuredNanos, cpuNanos, switches, -1);
+	}
+
+	/** The JSON line; with the allocated bytes when they are known (not negative). */
+	static void report(List<Caller> callers, long measuredNanos, long cpuNanos, long[] switches, long allocatedBytes) {
 		int total = callers.stream().mapToInt((caller) -> caller.count).sum();
 		int errors = callers.stream().mapToInt((caller) -> caller.errors).sum();
 		long[] all = new long[total];
@@ -374,9 +567,12 @@ public final class RpcTemplateLoad {
 		double seconds = measuredNanos / 1e9;
 		System.out.printf(Locale.ROOT,
 				"{\"calls\":%d,\"seconds\":%.3f,\"callsPerSec\":%.1f,\"p50us\":%.1f,\"p99us\":%.1f,"
-						+ "\"clientCpuUsPerCall\":%.2f,\"errors\":%d,\"voluntaryCtxtSwitches\":%d,\"involuntaryCtxtSwitches\":%d}%n",
+						+ "\"clientCpuUsPerCall\":%.2f,\"errors\":%d,\"voluntaryCtxtSwitches\":%d,\"involuntaryCtxtSwitches\":%d%s}%n",
 				total, seconds, total / seconds, percentile(all, 0.50), percentile(all, 0.99),
-				(total > 0) ? cpuNanos / 1000.0 / total : 0, errors, switches[0], switches[1]);
+				(total > 0) ? cpuNanos / 1000.0 / total : 0, errors, switches[0], switches[1],
+				(allocatedBytes < 0) ? ""
+						: String.format(Locale.ROOT, ",\"allocBytes\":%d,\"allocBytesPerCall\":%.1f", allocatedBytes,
+								(total > 0) ? (double) allocatedBytes / total : 0));
 	}
 
 	private static double percentile(long[] sorted, double p) {

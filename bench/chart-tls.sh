@@ -39,7 +39,7 @@ set multiplot layout 1,3 title "Mutual TLS 1.3: hello-server on the JDK's provid
 set style fill solid 0.85 border -1
 set grid ytics lc rgb "#dddddd"
 set border 3
-set xtics nomirror scale 0
+set xtics nomirror scale 0 font ",9"
 set ytics nomirror
 set yrange [0:*]
 set format y "%.0s%c"
@@ -55,7 +55,7 @@ set style histogram clustered gap 1
 set boxwidth 0.9
 set xrange [-0.6:1.6]
 set key top right samplen 1 font ",11"
-set format y "%.0s%c"
+set format y "%g"
 set title "full handshakes/s, 4 clients (higher is better)"
 plot "$shakes" using 2:xtic(1) title "hello-server, JDK" lc rgb "#aec7e8", \
      "" using 3 title "hello-server, OpenSSL" lc rgb "#1f77b4", \

@@ -10,8 +10,10 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,12 +25,16 @@ public final class JsonRpcCodec {
 
 	private final JsonMapper mapper;
 
+	/** Reads one value where the parser stands, leaving what follows (the rest of a params array) unread. */
+	private final ObjectReader valueReader;
+
 	private final MessageReader reader;
 
 	private final MessageWriter writer;
 
 	public JsonRpcCodec(JsonMapper mapper) {
 		this.mapper = mapper;
+		this.valueReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 		this.reader = new MessageReader(mapper);
 		this.writer = new MessageWriter(mapper);
 	}
@@ -169,7 +175,7 @@ public final class JsonRpcCodec {
 					if (first == JsonToken.END_ARRAY || first == JsonToken.VALUE_NULL) {
 						return zeroValue(type);
 					}
-					return this.mapper.readValue(parser, type);
+					return this.valueReader.forType(type).readValue(parser);
 				}
 				catch (JacksonException ex) {
 					// read again below, through the tree that words the failure

@@ -1,13 +1,20 @@
 package io.hellorpc.jsonrpc.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.node.TreeTraversingParser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -191,6 +198,34 @@ class JsonRpcCodecTests {
 		assertThat((Object) this.codec.convert(response.result(), this.codec.type(Response.class)))
 			.isEqualTo(new Response("Hello"));
 		reused.release();
+	}
+
+	/** Deserialized by a probe that notes which parser read it. */
+	record Probe() {
+	}
+
+	@Test
+	void paramsAndResultsAreReadStraightFromTheirBytesNotThroughATree() {
+		List<Class<?>> parsers = new ArrayList<>();
+		ValueDeserializer<Probe> probe = new ValueDeserializer<>() {
+			@Override
+			public Probe deserialize(JsonParser parser, DeserializationContext context) {
+				parsers.add(parser.getClass());
+				parser.skipChildren();
+				return new Probe();
+			}
+		};
+		JsonRpcCodec probed = new JsonRpcCodec(
+				GoJson.mapperBuilder().addModule(new SimpleModule().addDeserializer(Probe.class, probe)).build());
+		JavaType type = probed.type(Probe.class);
+		assertThat(probed.readParam(probed.readRequest(buf("{\"method\":\"m\",\"params\":[{\"X\":1},2],\"id\":0}")).params(),
+				type)).isEqualTo(new Probe());
+		assertThat(probed.readParam(
+				probed.readRequest(buf("{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"params\":{\"X\":1},\"id\":0}")).params(), type,
+				true)).isEqualTo(new Probe());
+		assertThat((Object) probed.convert(probed.readResponse(buf("{\"id\":1,\"result\":{\"X\":1},\"error\":null}")).result(),
+				type)).isEqualTo(new Probe());
+		assertThat(parsers).hasSize(3).noneMatch(TreeTraversingParser.class::isAssignableFrom);
 	}
 
 	@Test

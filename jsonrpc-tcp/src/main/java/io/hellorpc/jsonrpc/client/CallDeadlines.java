@@ -3,8 +3,7 @@ package io.hellorpc.jsonrpc.client;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
-import io.netty.util.TimerTask;
+import io.netty.util.Timer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -28,9 +27,9 @@ final class CallDeadlines {
 
 	}
 
-	/** Runs {@code expiry} once {@code nanos} have passed, unless the returned timeout is cancelled first. */
-	static Timeout after(long nanos, TimerTask expiry) {
-		return Holder.TIMER.newTimeout(expiry, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+	/** The process's wheel, started on first use. */
+	static Timer wheel() {
+		return Holder.TIMER;
 	}
 
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.hellorpc.jsonrpc.protocol.RpcId;
@@ -27,9 +26,6 @@ final class PendingCall implements Outgoing {
 
 	/** The outcome of a notification: written, and no reply is coming. */
 	static final RpcResponse WRITTEN = new RpcResponse(RpcId.NULL, null, null);
-
-	/** How long past its deadline a blocking caller waits for the wheel before it times itself out. */
-	private static final long SAFETY_NET_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	static {
 		try {
@@ -263,21 +259,16 @@ final class PendingCall implements Outgoing {
 	}
 
 	/**
-	 * Waits for the outcome: the reply, a failure, or the timeout the deadline wheel settles. The
-	 * park is timed too, a second past the deadline, so that the caller returns even if the wheel
-	 * never ran. An interrupt ends the wait: the call fails, and the thread keeps its interrupt
-	 * status.
+	 * Waits for the outcome: the reply, a failure, or the timeout the deadline wheel settles (or,
+	 * should the wheel miss it, the {@link OverdueCallSweeper} a second later). The park is not
+	 * timed: on a virtual thread a timed park costs two wakes of the JDK's delay scheduler a call
+	 * (bench: 80 against 38 µs of client CPU a call at 1 x 1). An interrupt ends the wait: the call
+	 * fails, and the thread keeps its interrupt status.
 	 */
 	RpcResponse await(PendingCalls calls) {
 		Object result;
 		while ((result = this.outcome) == null) {
-			long left = this.deadlineNanos + SAFETY_NET_NANOS - System.nanoTime();
-			if (left <= 0) {
-				calls.fail(this, timeout());
-				settle(timeout()); // not in the map (a notification being written): settled all the same
-				continue;
-			}
-			LockSupport.parkNanos(this, left);
+			LockSupport.park(this);
 			if (Thread.interrupted()) {
 				calls.fail(this, new RpcException("interrupted while waiting for the reply of " + this.method));
 				Thread.currentThread().interrupt();

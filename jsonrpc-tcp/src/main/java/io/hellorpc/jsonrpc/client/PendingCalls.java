@@ -5,15 +5,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import io.netty.util.Timer;
+
 /**
  * A template's calls that are not settled yet, by id, each with its deadline on the process's
- * {@link CallDeadlines wheel}: at most {@code limit} of them, and none once closed. Every way a
+ * {@link CallDeadlines wheel} and, should the wheel ever miss one, under the
+ * {@link OverdueCallSweeper}: at most {@code limit} of them, and none once closed. Every way a
  * call ends (reply, failure, deadline, close) goes through here, so the call leaves nothing
  * behind and is settled once.
  */
@@ -32,13 +36,22 @@ final class PendingCalls {
 	/** What a call that ran out of time fails with (the router knows whether it ever reached a server). */
 	private final Function<PendingCall, RpcException> expiry;
 
+	private final Timer deadlines;
+
 	/** Makes the failure of every call once the template is closed; {@code null} while open. */
 	private volatile Supplier<RpcException> closed;
 
 	PendingCalls(int limit, String address, Function<PendingCall, RpcException> expiry) {
+		this(limit, address, expiry, CallDeadlines.wheel());
+	}
+
+	/** With {@code deadlines} in place of the process's wheel (tests: a wheel that never fires). */
+	PendingCalls(int limit, String address, Function<PendingCall, RpcException> expiry, Timer deadlines) {
 		this.limit = limit;
 		this.address = address;
 		this.expiry = expiry;
+		this.deadlines = deadlines;
+		OverdueCallSweeper.watch(this);
 	}
 
 	/**
@@ -52,7 +65,8 @@ final class PendingCalls {
 					+ " replies, the limit of rpc.client.max-pending-calls");
 		}
 		this.calls.put(call.id, call);
-		call.deadline(CallDeadlines.after(call.deadlineNanos - System.nanoTime(), (timeout) -> expire(call)));
+		call.deadline(this.deadlines.newTimeout((timeout) -> expire(call), Math.max(0, call.deadlineNanos - System.nanoTime()),
+				TimeUnit.NANOSECONDS));
 		Supplier<RpcException> closed = this.closed;
 		if (closed != null) {
 			// close() ran meanwhile and may not have seen this call: it fails so too.
@@ -99,6 +113,21 @@ final class PendingCalls {
 		else {
 			fail(call, this.expiry.apply(call));
 		}
+	}
+
+	/**
+	 * Times out, as the wheel would have, every call whose deadline passed before {@code cutoffNanos}
+	 * (a {@link System#nanoTime()}); the number of them, which is 0 while the wheel works.
+	 */
+	int expireOverdue(long cutoffNanos) {
+		int overdue = 0;
+		for (PendingCall call : this.calls.values()) {
+			if (call.deadlineNanos - cutoffNanos < 0) {
+				expire(call);
+				overdue++;
+			}
+		}
+		return overdue;
 	}
 
 	/** Settles a notification once written: no reply comes for it. */

@@ -1,6 +1,7 @@
 package io.hellorpc.jsonrpc.client;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.hellorpc.jsonrpc.transport.NettySsl;
@@ -228,7 +229,26 @@ final class Replica {
 			.replace(" at " + this.label, "");
 	}
 
+	/**
+	 * Connects on the replica's event loop: from another thread (the resolver's), the loop may shut
+	 * down between a check and the channel's registration, which Netty reports with a stack trace.
+	 * A loop that no longer takes tasks refuses this one instead, and the connection fails cleanly.
+	 */
 	private void connect(RpcClientConnection connection) {
+		EventLoop loop = (EventLoop) this.bootstrap.config().group().next();
+		if (loop.inEventLoop()) {
+			connectHere(connection);
+			return;
+		}
+		try {
+			loop.execute(() -> connectHere(connection));
+		}
+		catch (RejectedExecutionException ex) {
+			connection.fail(CallRouter.ioThreadsClosed(this.router.name()));
+		}
+	}
+
+	private void connectHere(RpcClientConnection connection) {
 		if (this.bootstrap.config().group().isShuttingDown()) {
 			connection.fail(CallRouter.ioThreadsClosed(this.router.name()));
 			return;

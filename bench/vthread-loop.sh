@@ -11,11 +11,10 @@ trials=${1:-5} callers=${2:-4} secs=${3:-2}
 java=${JAVA:-java}
 work=target/bench
 mkdir -p "$work"
-[ -d jsonrpc-tcp/target/classes ] || ./mvnw -q -B -pl jsonrpc-tcp -am compile
 [ -f "$work/cp.txt" ] || ./mvnw -q -B -pl jsonrpc-tcp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$work/cp.txt" >/dev/null
 for handler in epoll nio; do
   for _ in $(seq 1 "$trials"); do
     taskset -c 0 "$java" -cp "$(cat "$work/cp.txt")" bench/vthread-loop/VirtualThreadLoopStarvation.java \
-      "$handler" "$callers" "$secs" 2>/dev/null
+      "$handler" "$callers" "$secs"
   done
 done

@@ -115,7 +115,7 @@ class FleetIT {
 			}
 			// Least-pending follows each replica's speed by design (a replica the machine runs slower gets fewer
 			// calls): every one still serves a real share, over a window long enough that a pause of one (a GC, a
-			// descheduled JVM) does not decide it.
+			// descheduled JVM) does not decide it. The round-robin calls above warmed every replica's JIT.
 			try (RpcTemplate rpc = fleet.template(List.of())) {
 				Map<String, Long> served;
 				try (Load load = new Load(rpc)) {
@@ -441,6 +441,7 @@ class FleetIT {
 			this.stop.set(true);
 			for (Thread caller : this.callers) {
 				caller.join(60_000);
+				assertThat(caller.isAlive()).as("a caller still in a call a minute after the load stopped").isFalse();
 			}
 		}
 

@@ -18,8 +18,11 @@ import org.apache.commons.logging.LogFactory;
  */
 final class OverdueCallSweeper {
 
-	/** How late past its deadline a call is taken for missed by the wheel, and how often all are looked at. */
+	/** How late past its deadline a call is taken for missed by the wheel. */
 	static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** How often the pending calls are looked at. */
+	private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private static final Log logger = LogFactory.getLog(OverdueCallSweeper.class);
 
@@ -59,6 +62,7 @@ final class OverdueCallSweeper {
 		private static Thread start() {
 			Thread thread = new Thread(Sweeping::run, "rpc-client-overdue-calls");
 			thread.setDaemon(true);
+			thread.setContextClassLoader(OverdueCallSweeper.class.getClassLoader()); // never pin the first caller's
 			thread.start();
 			return thread;
 		}
@@ -67,7 +71,7 @@ final class OverdueCallSweeper {
 		private static void run() {
 			while (true) {
 				try {
-					TimeUnit.NANOSECONDS.sleep(GRACE_NANOS);
+					TimeUnit.NANOSECONDS.sleep(INTERVAL_NANOS);
 					int overdue = sweep(System.nanoTime());
 					if (overdue > 0) {
 						logger.warn(overdue + " RPC call(s) outlived their deadline by more than a second (the deadline wheel "

@@ -102,17 +102,24 @@ final class PendingCalls {
 	}
 
 	/**
-	 * On the deadline wheel's one thread: a blocking caller is woken there, but an async call's
+	 * On the deadline wheel's thread (or the sweeper's): the call is taken out first, so that it
+	 * expires once whoever gets there. A blocking caller is woken here, but an async call's
 	 * failure is handed off, since completing it runs the template's executor, user code that
 	 * might block the wheel and with it every deadline of the process.
+	 * @return whether this expired it (it was still pending)
 	 */
-	private void expire(PendingCall call) {
+	private boolean expire(PendingCall call) {
+		if (!remove(call)) {
+			return false;
+		}
+		RpcException failure = this.expiry.apply(call);
 		if (call.isAsync()) {
-			ForkJoinPool.commonPool().execute(() -> fail(call, this.expiry.apply(call)));
+			ForkJoinPool.commonPool().execute(() -> call.settle(failure));
 		}
 		else {
-			fail(call, this.expiry.apply(call));
+			call.settle(failure);
 		}
+		return true;
 	}
 
 	/**
@@ -122,8 +129,7 @@ final class PendingCalls {
 	int expireOverdue(long cutoffNanos) {
 		int overdue = 0;
 		for (PendingCall call : this.calls.values()) {
-			if (call.deadlineNanos - cutoffNanos < 0) {
-				expire(call);
+			if (call.deadlineNanos - cutoffNanos < 0 && expire(call)) {
 				overdue++;
 			}
 		}
@@ -151,8 +157,11 @@ final class PendingCalls {
 	/** Fails every matching call with the failure made for it. */
 	void failAll(Predicate<PendingCall> which, Function<PendingCall, RpcException> failure) {
 		for (PendingCall call : this.calls.values()) {
-			if (which.test(call) && remove(call)) {
-				call.settle(failure.apply(call));
+			if (which.test(call)) {
+				RpcException made = failure.apply(call); // before it leaves the map: nothing may come between
+				if (remove(call)) {
+					call.settle(made);
+				}
 			}
 		}
 	}

@@ -198,7 +198,7 @@ final class RpcClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
 		return call.wireSequence() > this.refusedFrom;
 	}
 
-	/** A call written here ran out of time (deadline wheel's thread); enough in a row and the server is deemed silent. */
+	/** A call written here ran out of time (the deadline wheel's thread, the common pool or the overdue-call sweeper); enough in a row and the server is deemed silent. */
 	void timedOut(int limit) {
 		if (this.timeoutsInARow.incrementAndGet() >= limit && !this.retiring) {
 			logger.warn("No reply from " + this.address + " for " + limit + " calls in a row: it takes no new calls");

@@ -109,9 +109,9 @@ class RpcTemplateRobustnessTests {
 					.map(Map.Entry::getValue)
 					.toList();
 				// No thread of a template's own: only the shared I/O threads (one per CPU at most), the deadline
-				// timer and the process's few name resolvers.
-				assertThat(added).allMatch((name) -> name
-					.matches("rpc-client-shared-[-\\d]+|rpc-client-deadlines-[-\\d]+|rpc-client-resolver-[-\\d]+"));
+				// timer, the sweeper of overdue calls and the process's few name resolvers.
+				assertThat(added).allMatch((name) -> name.matches(
+						"rpc-client-shared-[-\\d]+|rpc-client-deadlines-[-\\d]+|rpc-client-overdue-calls|rpc-client-resolver-[-\\d]+"));
 				assertThat(now.values().stream().filter((name) -> name.matches("rpc-client-shared-[-\\d]+")))
 					.hasSizeLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
 				assertThat(now.values().stream().filter((name) -> name.matches("rpc-client-resolver-[-\\d]+")))

@@ -11,11 +11,13 @@
 #   shared  one RpcClientResources for all of them, given to each builder
 #   auto    a Spring Boot context (no web) with RpcClientAutoConfiguration, built from its RpcTemplateBuilder
 # and platform (a platform thread per caller, blocking call), virtual (a virtual thread per caller;
-# Java 21+) or async (a chain of callAsync per caller). Go's client runs once per load and round,
-# before the rows it is compared with.
+# Java 21+) or async (a chain of callAsync per caller). Each row's JVM warms up once, then is measured
+# in PAIRS slices, each right after a slice of Go's client at the same load: on a shared machine whose
+# speed drifts by half from one minute to the next, only figures taken seconds apart compare.
 #   CLIENT_MATRIX="hand:virtual shared:virtual"   the rows to run, BUILD:MODE (default: all nine;
 #                        in smoke mode: shared with each MODE, hand and auto with virtual)
-#   ROUNDS=2             repeats Go's row and the matrix, interleaved (default 1)
+#   PAIRS=5              slices of each client row, each after one of Go's client (default 3; smoke mode 2)
+#   ROUNDS=2             repeats the matrix (default 1)
 #   CLIENT_JAVA_OPTS=... the Java client's JVM options
 #   SECTIONS="clients"   which tables: servers clients dialects tls fleet (default: all)
 #
@@ -61,6 +63,7 @@ loads=${LOADS:-"1x1 4x16 32x4"}
 sections=" ${SECTIONS:-servers clients dialects tls fleet} "
 has() { [[ $sections == *" $1 "* ]]; }
 rounds=${ROUNDS:-1}
+pairs=${PAIRS:-$([ -n "${CALLS:-}" ] && echo 2 || echo 3)}   # the clients table's slices per row
 mkdir -p "$work"
 # The run's output also goes to $work/figures.md, and bench/chart.sh draws its servers table as
 # $work/figures.svg at the end (CHART=0: no chart).
@@ -252,10 +255,84 @@ drive() {
     fi
   fi
   local t1; t1=$(ticks "$pid")
-  awk -v cps="$(field "$out" callsPerSec)" -v p50="$(field "$out" p50us)" -v p99="$(field "$out" p99us)" \
-      -v dt="$((t1 - t0))" -v hz="$hz" -v n="$(field "$out" calls)" -v scale="$cpu_scale" \
-      -v ccpu="$(field "$out" clientCpuUsPerCall)" -v err="$(field "$out" errors)" \
+  fields "$out" "$((t1 - t0))" "$cpu_scale"
+}
+# fields JSON SERVER_TICKS [SCALE]: a load program's JSON line and the server's CPU ticks meanwhile
+# (over SCALE of its window) as "calls/s p50 p99 server_cpu_us_per_call client_cpu_us_per_call errors"
+fields() {
+  awk -v cps="$(field "$1" callsPerSec)" -v p50="$(field "$1" p50us)" -v p99="$(field "$1" p99us)" \
+      -v dt="$2" -v hz="$hz" -v n="$(field "$1" calls)" -v scale="${3:-1}" \
+      -v ccpu="$(field "$1" clientCpuUsPerCall)" -v err="$(field "$1" errors)" \
       'BEGIN { printf "%.0f %.0f %.0f %.1f %.1f %d\n", cps, p50, p99, (n > 0 ? dt / hz * 1e6 / (n * scale) : 0), ccpu, err }'
+}
+
+# paired BUILD:MODE[:io=IO] SERVER CONNS INFLIGHT: RpcTemplateLoad's JVM warmed once, then $pairs
+# slices of Go's client (drive go: its warm-up, then its run) and of RpcTemplateLoad in turn, each
+# right after the other, so that a machine whose speed drifts (shared, noisy) moves both alike.
+# Prints a line a slice: "GO_FIELDS|OURS_FIELDS" (drive's six fields each).
+paired() {
+  local client=$1 server=$2 conns=$3 inflight=$4
+  local port="PORT_$server" pid="PID_$server"
+  port=${!port}; pid=${!pid}
+  local build mode io
+  IFS=: read -r build mode io <<<"$client"
+  local jvm=(${CLIENT_JAVA_OPTS:-} -Dslices="$pairs")
+  [ -n "$io" ] && jvm+=("-Drpc.client.${io}")
+  local run=("$jit_warm" "$secs" 50000000)
+  [ -n "${CALLS:-}" ] && run=(0 600 "$CALLS")
+  local cues="$work/load.in"
+  rm -f "$cues" "$work/load.out" "$work/load.err"
+  mkfifo "$cues"
+  taskset -c "$load_cpu" "$java" "${jvm[@]}" -cp "$classpath" io.hellorpc.jsonrpc.bench.RpcTemplateLoad 127.0.0.1 "$port" \
+    "$conns" "$inflight" "${run[@]}" "$mode" "$build" <"$cues" >"$work/load.out" 2>"$work/load.err" &
+  local load=$!
+  exec 7>"$cues"
+  local i go t0 t1
+  for i in $(seq 1 "$pairs"); do
+    while kill -0 "$load" 2>/dev/null && [ "$(grep -c '^ready$' "$work/load.err" || true)" -lt "$i" ]; do sleep 0.05; done
+    kill -0 "$load" 2>/dev/null || { echo "perf: RpcTemplateLoad ($client) ended before slice $i:"; cat "$work/load.err"; exit 1; } >&2
+    go=$(drive go "$server" "$conns" "$inflight")
+    t0=$(ticks "$pid")
+    echo go >&7
+    while kill -0 "$load" 2>/dev/null && [ "$(grep -c '^{' "$work/load.out" || true)" -lt "$i" ]; do sleep 0.05; done
+    t1=$(ticks "$pid")
+    local out; out=$(grep '^{' "$work/load.out" | sed -n "${i}p")
+    [ -n "$out" ] || { echo "perf: RpcTemplateLoad ($client) gave no slice $i:"; cat "$work/load.err"; exit 1; } >&2
+    echo "$go|$(fields "$out" "$((t1 - t0))")"
+  done
+  exec 7>&-
+  wait "$load"
+  rm -f "$cues"
+  grep -h '^first error:' "$work/load.err" | sed "s/^/perf: $client at $conns x $inflight: /" >&2 || true
+}
+# medians "F1 .. F6" lines on stdin: the median of each column (errors: the sum)
+medians() {
+  awk '{ for (c = 1; c <= 6; c++) v[c, NR] = $c } END {
+    for (c = 1; c <= 6; c++) {
+      if (c == 6) { s = 0; for (r = 1; r <= NR; r++) s += v[c, r]; break }
+      for (r = 1; r <= NR; r++) a[r] = v[c, r]
+      for (r = 2; r <= NR; r++) { x = a[r]; k = r - 1; while (k >= 1 && a[k] > x) { a[k + 1] = a[k]; k-- } a[k + 1] = x }
+      m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+      f[c] = m
+    }
+    printf "%.0f %.0f %.0f %.1f %.1f %d\n", f[1], f[2], f[3], f[4], f[5], s }'
+}
+# paired_ratio LOAD LABEL "GO|OURS" lines: calls/s, p50, p99 and client CPU of ours over Go's, slice
+# by slice: the median of the slices' ratios, their range in brackets
+paired_ratio() {
+  awk -F'|' -v l="$1" -v label="$2" '{
+      split($1, g, " "); split($2, o, " "); n++
+      r[1, n] = (g[1] > 0) ? o[1] / g[1] : 0; r[2, n] = (g[2] > 0) ? o[2] / g[2] : 0
+      r[3, n] = (g[3] > 0) ? o[3] / g[3] : 0; r[4, n] = (g[5] > 0) ? o[5] / g[5] : 0 }
+    END {
+      line = sprintf("| %s | **%s** |", l, label)
+      for (c = 1; c <= 4; c++) {
+        for (i = 1; i <= n; i++) a[i] = r[c, i]
+        for (i = 2; i <= n; i++) { x = a[i]; k = i - 1; while (k >= 1 && a[k] > x) { a[k + 1] = a[k]; k-- } a[k + 1] = x }
+        m = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        line = line sprintf(" **%.2f** (%.2f-%.2f) |", m, a[1], a[n])
+      }
+      print line }'
 }
 
 # handshakes SERVER: 4 Go clients opening TLS connections (one call each) as fast as they go;
@@ -437,7 +514,10 @@ echo
 echo "Clients, against hello-server: Go's jsonrpc.Client (goroutines) and RpcTemplate (CONNS templates,"
 echo "INFLIGHT callers each: platform threads, virtual threads, or callAsync chains). The templates are"
 echo "hand-built (no resources given), auto-configured (Spring Boot's RpcTemplateBuilder bean) or, where"
-echo "the row names neither, built with one RpcClientResources shared by all"
+echo "the row names neither, built with one RpcClientResources shared by all. Each Java client's JVM"
+echo "is warmed once, then measured in ${pairs} slices, each right after a slice of Go's client at the same"
+echo "load (Go's warm-up included), so that a drift of the machine's speed moves both alike. Rows give"
+echo "the slices' medians; the ratio rows the median of the slices' ratios, their range in brackets"
 echo
 echo "| load (conns x in flight) | client | calls/s | p50 µs | p99 µs | client CPU µs/call | server CPU µs/call |"
 echo "|---|---|---|---|---|---|---|"
@@ -459,12 +539,11 @@ for load in $loads; do
   conns=${load%x*}; inflight=${load#*x}
   for round in $(seq 1 "$rounds"); do
     suffix=$([ "$rounds" -gt 1 ] && echo " (round $round)" || true)
-    go=$(drive go ours "$conns" "$inflight")
-    client_row "$conns x $inflight" "Go jsonrpc.Client$suffix" "$go"
     for entry in $matrix; do
-      ours=$(drive "$entry" ours "$conns" "$inflight")
-      client_row "$conns x $inflight" "$(label "$entry")$suffix" "$ours"
-      ratio "$conns x $inflight" "$(label "$entry") / Go (calls/s, p50, p99, client CPU)" "$ours" "$go" 5
+      slices=$(paired "$entry" ours "$conns" "$inflight")
+      client_row "$conns x $inflight" "Go jsonrpc.Client, beside $(label "$entry")$suffix" "$(cut -d'|' -f1 <<<"$slices" | medians)"
+      client_row "$conns x $inflight" "$(label "$entry")$suffix" "$(cut -d'|' -f2 <<<"$slices" | medians)"
+      paired_ratio "$conns x $inflight" "$(label "$entry") / Go (calls/s, p50, p99, client CPU)" <<<"$slices"
     done
   done
 done

@@ -36,7 +36,7 @@ class BenchmarkSmokeIT {
 			.anyMatch((row) -> row.startsWith("| 1 x 1 | hello-server (Java) |"))
 			.anyMatch((row) -> row.startsWith("| 1 x 1 | Go net/rpc/jsonrpc |"))
 			.anyMatch((row) -> row.startsWith("| 1 x 1 | floor (fixed reply) |"))
-			.anyMatch((row) -> row.startsWith("| 4 x 16 | Go jsonrpc.Client |"))
+			.anyMatch((row) -> row.startsWith("| 4 x 16 | Go jsonrpc.Client, beside RpcTemplate, platform |"))
 			.anyMatch((row) -> row.startsWith("| 4 x 16 | RpcTemplate, platform |"))
 			.anyMatch((row) -> row.startsWith("| 4 x 16 | RpcTemplate, async |"))
 			.anyMatch((row) -> row.startsWith("| 4 x 16 | 2.0, one call each |"))
@@ -52,7 +52,8 @@ class BenchmarkSmokeIT {
 				assertThat(row).as("a row with errors").doesNotContain("errors");
 				assertThat(callsPerSecond(row)).as("calls/s of " + row).isPositive();
 			});
-		assertThat(result.stdout()).contains("| 4 x 16 | **ours / Go** |", "RSS after the run, ours: ");
+		assertThat(result.stdout()).contains("| 4 x 16 | **ours / Go** |", "RSS after the run, ours: ",
+				"| 4 x 16 | **RpcTemplate, platform / Go (calls/s, p50, p99, client CPU)** |");
 		List<String> handshakeRows = result.stdout()
 			.lines()
 			.filter((line) -> line.matches("\\| (ECDSA|RSA): (hello-server, (JDK|OpenSSL)|Go crypto/tls) \\|.*"))

@@ -1,10 +1,13 @@
 package io.hellorpc.jsonrpc.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +69,11 @@ import org.springframework.context.annotation.Configuration;
  * (or SECONDS). Nothing is in flight when the measured phase starts and ends, and the templates'
  * connections are open before it, so what it counts is the calls' own cost and nothing else.
  * <p>
+ * With {@code -Dslices=K} (and no WARMUP_CALLS; {@code bench/perf.sh} runs it so) the warm-up
+ * takes WARMUP_SECONDS, and then come K measured phases of SECONDS (or MAX_CALLS) each, one JSON
+ * line each: it writes {@code ready} on stderr before each and starts it when a line comes on
+ * stdin, so that Go's client can run in between and the two be compared slice by slice.
+ * <p>
  * The JSON line also has the heap bytes this JVM allocated in the measured window, in all and per
  * call ({@code allocBytes}, {@code allocBytesPerCall}): all its threads', ended ones included
  * ({@code com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes}, Java 21+; on older JVMs
@@ -121,8 +129,14 @@ public final class RpcTemplateLoad {
 		// the counter's first read links its method handle: done here, out of any window
 		Allocation.bytes();
 		if (args.length > 9) {
-			byCount(host, port, conns, inflight, warmupNanos, measureNanos, Integer.parseInt(args[9]), maxCalls, mode,
-					build);
+			phased(host, port, conns, inflight, warmupNanos, measureNanos, Integer.parseInt(args[9]), maxCalls, mode,
+					build, 1);
+			return;
+		}
+		int slices = Integer.getInteger("slices", 0);
+		if (slices > 0) {
+			phased(host, port, conns, inflight, warmupNanos, measureNanos, Integer.MAX_VALUE, maxCalls, mode, build,
+					slices);
 			return;
 		}
 		// A Spring context takes seconds to start: the clock starts once the builders are at hand.
@@ -185,19 +199,28 @@ public final class RpcTemplateLoad {
 	}
 
 	/**
-	 * The run in two phases (WARMUP_CALLS given): the warm-up, every caller stopped, then the
-	 * measured phase, its CPU, context switches and allocated bytes read while nothing is in flight.
+	 * The run in phases (WARMUP_CALLS given, or {@code -Dslices=K}): the warm-up, every caller
+	 * stopped, then each measured phase, its CPU, context switches and allocated bytes read while
+	 * nothing is in flight, one JSON line each. With slices, each measured phase starts when a line
+	 * comes on stdin (after {@code ready} on stderr), so that {@code bench/perf.sh} can run Go's
+	 * client between them: the two are compared slice by slice, seconds apart, on a machine whose
+	 * speed drifts.
 	 */
-	private static void byCount(String host, int port, int conns, int inflight, long warmupNanos, long measureNanos,
-			int warmupCalls, int maxCalls, String mode, String build) throws Exception {
+	private static void phased(String host, int port, int conns, int inflight, long warmupNanos, long measureNanos,
+			int warmupCalls, int maxCalls, String mode, String build, int slices) throws Exception {
 		Templates made = Templates.of(build);
 		int n = conns * inflight;
 		long start = System.nanoTime();
 		Phase warmup = new Phase(n, 16);
-		warmup.window = new Window(start, start + warmupNanos, warmupCalls / n);
+		warmup.window = new Window(start, start + warmupNanos, Math.max(1, warmupCalls / n));
 		int perCaller = Math.max(1, maxCalls / n);
-		// every sample kept, so that the count is every call made
-		Phase measured = new Phase(n, Math.max(perCaller, Math.max(1 << 14, (1 << 23) / n)));
+		// one phase: every sample kept, so that the count is every call made; slices: 32 MB each at most
+		int capacity = (slices == 1) ? Math.max(perCaller, Math.max(1 << 14, (1 << 23) / n))
+				: Math.min(perCaller, Math.max(1 << 14, (1 << 22) / n));
+		List<Phase> measured = new ArrayList<>();
+		for (int i = 0; i < slices; i++) {
+			measured.add(new Phase(n, capacity));
+		}
 		ThreadFactory threads = threads(mode);
 		RpcProtocol protocol = (mode.endsWith("-2") || mode.startsWith("batch")) ? RpcProtocol.JSON_RPC_2 : RpcProtocol.GO;
 		List<RpcTemplate> templates = new ArrayList<>();
@@ -206,16 +229,18 @@ public final class RpcTemplateLoad {
 		}
 		boolean blocking = !mode.startsWith("async") && !"batch-16".equals(mode);
 		if (blocking) {
-			// each caller's thread lives through both phases: none is started in the measured one
+			// each caller's thread lives through all phases: none is started in a measured one
 			for (int i = 0; i < n; i++) {
 				RpcTemplate rpc = templates.get(i / inflight);
 				int caller = i;
 				threads.newThread(() -> {
 					callBlocking(rpc, warmup.callers.get(caller), warmup.window);
 					warmup.done.countDown();
-					awaitUninterruptibly(measured.go);
-					callBlocking(rpc, measured.callers.get(caller), measured.window);
-					measured.done.countDown();
+					for (Phase phase : measured) {
+						awaitUninterruptibly(phase.go);
+						callBlocking(rpc, phase.callers.get(caller), phase.window);
+						phase.done.countDown();
+					}
 				}).start();
 			}
 		}
@@ -224,30 +249,46 @@ public final class RpcTemplateLoad {
 		}
 		warmup.done.await();
 		int warmupErrors = warmup.callers.stream().mapToInt((caller) -> caller.errors).sum();
-		Map<String, long[]> switchesAtStart = contextSwitches();
-		long cpuAtStart = processCpuNanos();
-		System.err.println("measuring");
-		long allocatedAtStart = Allocation.bytes();
-		long from = System.nanoTime();
-		measured.window = new Window(from, from + measureNanos, perCaller);
-		if (blocking) {
-			measured.go.countDown();
-		}
-		else {
-			measured.startChains(templates, inflight, mode);
-		}
-		measured.done.await();
-		long allocatedAtEnd = Allocation.bytes();
-		long allocated = (allocatedAtStart >= 0) ? allocatedAtEnd - allocatedAtStart : -1;
-		long finished = System.nanoTime();
-		long cpu = processCpuNanos() - cpuAtStart;
-		long[] switches = reportContextSwitches(switchesAtStart, contextSwitches());
-		templates.forEach(RpcTemplate::close);
-		made.close();
 		if (warmupErrors > 0) {
 			System.err.println("warm-up errors: " + warmupErrors);
 		}
-		report(measured.callers, Math.max(Math.min(finished, measured.window.end) - from, 1), cpu, switches, allocated);
+		BufferedReader cues = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		for (Phase phase : measured) {
+			if (slices > 1) {
+				System.err.println("ready");
+				if (cues.readLine() == null) {
+					break; // nobody to cue the rest
+				}
+			}
+			Map<String, long[]> switchesAtStart = contextSwitches();
+			long cpuAtStart = processCpuNanos();
+			System.err.println("measuring");
+			long allocatedAtStart = Allocation.bytes();
+			long from = System.nanoTime();
+			phase.window = new Window(from, from + measureNanos, perCaller);
+			if (blocking) {
+				phase.go.countDown();
+			}
+			else {
+				phase.startChains(templates, inflight, mode);
+			}
+			phase.done.await();
+			long allocatedAtEnd = Allocation.bytes();
+			long allocated = (allocatedAtStart >= 0) ? allocatedAtEnd - allocatedAtStart : -1;
+			long finished = System.nanoTime();
+			long cpu = processCpuNanos() - cpuAtStart;
+			long[] switches = reportContextSwitches(switchesAtStart, contextSwitches());
+			report(phase.callers, Math.max(Math.min(finished, phase.window.end) - from, 1), cpu, switches, allocated);
+			System.out.flush();
+		}
+		for (Phase phase : measured) {
+			if (phase.window == null) {
+				phase.window = new Window(0, 0, 0); // a phase never cued: its callers make no call, and end
+				phase.go.countDown();
+			}
+		}
+		templates.forEach(RpcTemplate::close);
+		made.close();
 	}
 
 	/** One phase of a run by count: its callers, its window (set when it starts), and its latches. */

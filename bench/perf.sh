@@ -276,7 +276,8 @@ paired() {
   port=${!port}; pid=${!pid}
   local build mode io
   IFS=: read -r build mode io <<<"$client"
-  local jvm=(${CLIENT_JAVA_OPTS:-} -Dslices="$pairs")
+  # each slice warms up first, as Go's run does (smoke mode: a tenth of a second, only to take that path)
+  local jvm=(${CLIENT_JAVA_OPTS:-} -Dslices="$pairs" -DsliceWarmup="$([ -n "${CALLS:-}" ] && echo 0.1 || echo "$warm")")
   [ -n "$io" ] && jvm+=("-Drpc.client.${io}")
   local run=("$jit_warm" "$secs" 50000000)
   [ -n "${CALLS:-}" ] && run=(0 600 "$CALLS")
@@ -516,7 +517,7 @@ echo "INFLIGHT callers each: platform threads, virtual threads, or callAsync cha
 echo "hand-built (no resources given), auto-configured (Spring Boot's RpcTemplateBuilder bean) or, where"
 echo "the row names neither, built with one RpcClientResources shared by all. Each Java client's JVM"
 echo "is warmed once, then measured in ${pairs} slices, each right after a slice of Go's client at the same"
-echo "load (Go's warm-up included), so that a drift of the machine's speed moves both alike. Rows give"
+echo "load (each after a warm-up of ${warm} s), so that a drift of the machine's speed moves both alike. Rows give"
 echo "the slices' medians; the ratio rows the median of the slices' ratios, their range in brackets"
 echo
 echo "| load (conns x in flight) | client | calls/s | p50 µs | p99 µs | client CPU µs/call | server CPU µs/call |"

@@ -72,7 +72,8 @@ import org.springframework.context.annotation.Configuration;
  * With {@code -Dslices=K} (and no WARMUP_CALLS; {@code bench/perf.sh} runs it so) the warm-up
  * takes WARMUP_SECONDS, and then come K measured phases of SECONDS (or MAX_CALLS) each, one JSON
  * line each: it writes {@code ready} on stderr before each and starts it when a line comes on
- * stdin, so that Go's client can run in between and the two be compared slice by slice.
+ * stdin, so that Go's client can run in between and the two be compared slice by slice. With
+ * {@code -DsliceWarmup=SECONDS} each slice has a warm-up of its own first, after the cue.
  * <p>
  * The JSON line also has the heap bytes this JVM allocated in the measured window, in all and per
  * call ({@code allocBytes}, {@code allocBytesPerCall}): all its threads', ended ones included
@@ -217,8 +218,14 @@ public final class RpcTemplateLoad {
 		// one phase: every sample kept, so that the count is every call made; slices: 32 MB each at most
 		int capacity = (slices == 1) ? Math.max(perCaller, Math.max(1 << 14, (1 << 23) / n))
 				: Math.min(perCaller, Math.max(1 << 14, (1 << 22) / n));
+		// a slice is preceded by a warm-up of its own, as Go's client has one before each of its runs:
+		// a load that idled while Go ran starts cold (caches, the carriers' and I/O threads' parking)
+		long sliceWarmupNanos = (slices > 1) ? seconds(System.getProperty("sliceWarmup", "0")) : 0;
 		List<Phase> measured = new ArrayList<>();
 		for (int i = 0; i < slices; i++) {
+			if (sliceWarmupNanos > 0) {
+				measured.add(new Phase(n, 16, true));
+			}
 			measured.add(new Phase(n, capacity));
 		}
 		ThreadFactory threads = threads(mode);
@@ -254,10 +261,19 @@ public final class RpcTemplateLoad {
 		}
 		BufferedReader cues = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		for (Phase phase : measured) {
-			if (slices > 1) {
+			if (phase.warmup) {
 				System.err.println("ready");
 				if (cues.readLine() == null) {
 					break; // nobody to cue the rest
+				}
+				long from = System.nanoTime();
+				run(phase, new Window(from, from + sliceWarmupNanos, Integer.MAX_VALUE), blocking, templates, inflight, mode);
+				continue;
+			}
+			if (slices > 1 && sliceWarmupNanos == 0) {
+				System.err.println("ready");
+				if (cues.readLine() == null) {
+					break;
 				}
 			}
 			Map<String, long[]> switchesAtStart = contextSwitches();
@@ -265,14 +281,7 @@ public final class RpcTemplateLoad {
 			System.err.println("measuring");
 			long allocatedAtStart = Allocation.bytes();
 			long from = System.nanoTime();
-			phase.window = new Window(from, from + measureNanos, perCaller);
-			if (blocking) {
-				phase.go.countDown();
-			}
-			else {
-				phase.startChains(templates, inflight, mode);
-			}
-			phase.done.await();
+			run(phase, new Window(from, from + measureNanos, perCaller), blocking, templates, inflight, mode);
 			long allocatedAtEnd = Allocation.bytes();
 			long allocated = (allocatedAtStart >= 0) ? allocatedAtEnd - allocatedAtStart : -1;
 			long finished = System.nanoTime();
@@ -291,6 +300,19 @@ public final class RpcTemplateLoad {
 		made.close();
 	}
 
+	/** Runs the phase in that window: its callers' threads let go, or its chains started; returns when all stopped. */
+	private static void run(Phase phase, Window window, boolean blocking, List<RpcTemplate> templates, int inflight,
+			String mode) throws InterruptedException {
+		phase.window = window;
+		if (blocking) {
+			phase.go.countDown();
+		}
+		else {
+			phase.startChains(templates, inflight, mode);
+		}
+		phase.done.await();
+	}
+
 	/** One phase of a run by count: its callers, its window (set when it starts), and its latches. */
 	static final class Phase {
 
@@ -302,7 +324,15 @@ public final class RpcTemplateLoad {
 
 		volatile Window window;
 
+		/** A slice's own warm-up: not reported. */
+		final boolean warmup;
+
 		Phase(int n, int capacity) {
+			this(n, capacity, false);
+		}
+
+		Phase(int n, int capacity, boolean warmup) {
+			this.warmup = warmup;
 			for (int i = 0; i < n; i++) {
 				this.callers.add(new Caller(capacity));
 			}

@@ -281,30 +281,38 @@ paired() {
   [ -n "$io" ] && jvm+=("-Drpc.client.${io}")
   local run=("$jit_warm" "$secs" 50000000)
   [ -n "${CALLS:-}" ] && run=(0 600 "$CALLS")
-  local cues="$work/load.in"
-  rm -f "$cues" "$work/load.out" "$work/load.err"
-  mkfifo "$cues"
+  # cues in, replies out through FIFOs, read blocking: nothing polls while a slice is measured
+  local cues="$work/load.in" replies="$work/load.replies"
+  rm -f "$cues" "$replies" "$work/load.err"
+  mkfifo "$cues" "$replies"
   taskset -c "$load_cpu" "$java" "${jvm[@]}" -cp "$classpath" io.hellorpc.jsonrpc.bench.RpcTemplateLoad 127.0.0.1 "$port" \
-    "$conns" "$inflight" "${run[@]}" "$mode" "$build" <"$cues" >"$work/load.out" 2>"$work/load.err" &
+    "$conns" "$inflight" "${run[@]}" "$mode" "$build" <"$cues" >"$replies" 2>"$work/load.err" &
   local load=$!
-  exec 7>"$cues"
-  local i go t0 t1
+  exec 7>"$cues" 8<"$replies"
+  local i go t0 t1 out
   for i in $(seq 1 "$pairs"); do
-    while kill -0 "$load" 2>/dev/null && [ "$(grep -c '^ready$' "$work/load.err" || true)" -lt "$i" ]; do sleep 0.05; done
-    kill -0 "$load" 2>/dev/null || { echo "perf: RpcTemplateLoad ($client) ended before slice $i:"; cat "$work/load.err"; exit 1; } >&2
+    until_line "^ready$" "$client" "$i" >/dev/null
     go=$(drive go "$server" "$conns" "$inflight")
-    t0=$(ticks "$pid")
     echo go >&7
-    while kill -0 "$load" 2>/dev/null && [ "$(grep -c '^{' "$work/load.out" || true)" -lt "$i" ]; do sleep 0.05; done
+    until_line "^measuring$" "$client" "$i" >/dev/null
+    t0=$(ticks "$pid")
+    out=$(until_line "^[{]" "$client" "$i")
     t1=$(ticks "$pid")
-    local out; out=$(grep '^{' "$work/load.out" | sed -n "${i}p")
-    [ -n "$out" ] || { echo "perf: RpcTemplateLoad ($client) gave no slice $i:"; cat "$work/load.err"; exit 1; } >&2
     echo "$go|$(fields "$out" "$((t1 - t0))")"
   done
-  exec 7>&-
+  exec 7>&- 8<&-
   wait "$load"
-  rm -f "$cues"
+  rm -f "$cues" "$replies"
   grep -h '^first error:' "$work/load.err" | sed "s/^/perf: $client at $conns x $inflight: /" >&2 || true
+}
+# until_line REGEX CLIENT SLICE: reads RpcTemplateLoad's replies (fd 8) up to a line matching REGEX, prints it
+until_line() {
+  local line
+  while IFS= read -r line <&8; do
+    [[ $line =~ $1 ]] && { echo "$line"; return 0; }
+  done
+  { echo "perf: RpcTemplateLoad ($2) ended before slice $3:"; cat "$work/load.err"; } >&2
+  exit 1
 }
 # medians "F1 .. F6" lines on stdin: the median of each column (errors: the sum)
 medians() {

@@ -71,8 +71,8 @@ import org.springframework.context.annotation.Configuration;
  * <p>
  * With {@code -Dslices=K} (and no WARMUP_CALLS; {@code bench/perf.sh} runs it so) the warm-up
  * takes WARMUP_SECONDS, and then come K measured phases of SECONDS (or MAX_CALLS) each, one JSON
- * line each: it writes {@code ready} on stderr before each and starts it when a line comes on
- * stdin, so that Go's client can run in between and the two be compared slice by slice. With
+ * line each: it writes {@code ready} on stdout before each, starts it when a line comes on
+ * stdin (and writes {@code measuring} as its window opens), so that Go's client can run in between and the two be compared slice by slice. With
  * {@code -DsliceWarmup=SECONDS} each slice has a warm-up of its own first, after the cue.
  * <p>
  * The JSON line also has the heap bytes this JVM allocated in the measured window, in all and per
@@ -261,8 +261,11 @@ public final class RpcTemplateLoad {
 		}
 		BufferedReader cues = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		for (Phase phase : measured) {
+			// slices: the cues' replies on stdout, so that bench/perf.sh reads them blocking (a poll of
+			// a file would fork processes on the pinned CPUs during the measured window)
 			if (phase.warmup) {
-				System.err.println("ready");
+				System.out.println("ready");
+				System.out.flush();
 				if (cues.readLine() == null) {
 					break; // nobody to cue the rest
 				}
@@ -271,14 +274,16 @@ public final class RpcTemplateLoad {
 				continue;
 			}
 			if (slices > 1 && sliceWarmupNanos == 0) {
-				System.err.println("ready");
+				System.out.println("ready");
+				System.out.flush();
 				if (cues.readLine() == null) {
 					break;
 				}
 			}
 			Map<String, long[]> switchesAtStart = contextSwitches();
 			long cpuAtStart = processCpuNanos();
-			System.err.println("measuring");
+			(slices > 1 ? System.out : System.err).println("measuring");
+			System.out.flush();
 			long allocatedAtStart = Allocation.bytes();
 			long from = System.nanoTime();
 			run(phase, new Window(from, from + measureNanos, perCaller), blocking, templates, inflight, mode);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 
 import io.hellorpc.jsonrpc.protocol.JsonRpcCodec;
 import io.hellorpc.jsonrpc.protocol.RpcProtocol;
@@ -58,14 +59,14 @@ public class RpcTemplate implements RpcOperations, AutoCloseable {
 
 	private final Executor executor;
 
-	/** The callback threads to shut down on close, when the template made them. */
-	private final CallbackThreads ownExecutor;
+	/** The executor to shut down on close, when the template made it. */
+	private final ExecutorService ownExecutor;
 
 	/** The methods whose calls may be sent again after their connection died: the builder's, and a proxy's. */
 	private final Set<String> idempotentMethods;
 
 	RpcTemplate(CallRouter router, JsonRpcCodec codec, CallObservations observations, Duration timeout,
-			RpcProtocol protocol, Executor executor, CallbackThreads ownExecutor, Set<String> idempotentMethods) {
+			RpcProtocol protocol, Executor executor, ExecutorService ownExecutor, Set<String> idempotentMethods) {
 		this.router = router;
 		this.calls = router.calls();
 		this.idempotentMethods = idempotentMethods;

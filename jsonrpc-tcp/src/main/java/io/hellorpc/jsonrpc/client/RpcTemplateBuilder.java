@@ -5,6 +5,9 @@ import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.hellorpc.jsonrpc.protocol.GoJson;
@@ -398,7 +401,7 @@ public final class RpcTemplateBuilder {
 						this.keepAliveCount),
 				resources.eventLoops(), backOff(), this.codec, (int) this.maxMessageSize.toBytes(),
 				this.maxConsecutiveTimeouts, tls, this.connectTimeout.toMillis());
-		CallbackThreads own = (this.executor != null) ? null : CallbackThreads.create();
+		ExecutorService own = (this.executor != null) ? null : defaultExecutor();
 		return new RpcTemplate(router, this.codec, new CallObservations(this.observations, this.protocol), this.timeout,
 				this.protocol, (own != null) ? own : this.executor, own, this.idempotentMethods);
 	}
@@ -409,6 +412,21 @@ public final class RpcTemplateBuilder {
 		backOff.setMaxInterval(Math.max(this.initialBackoff.toMillis(), this.maxBackoff.toMillis()));
 		backOff.setJitter(this.initialBackoff.toMillis() / 5);
 		return backOff;
+	}
+
+	/** Virtual threads where the JDK has them (21+; looked up, since this is compiled for 17), else daemon threads. */
+	private static ExecutorService defaultExecutor() {
+		try {
+			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+		}
+		catch (ReflectiveOperationException ex) {
+			AtomicInteger count = new AtomicInteger();
+			return Executors.newCachedThreadPool((task) -> {
+				Thread thread = new Thread(task, "rpc-client-callback-" + count.incrementAndGet());
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
 	}
 
 }

@@ -17,7 +17,7 @@
 #   CLIENT_MATRIX="hand:virtual shared:virtual"   the rows to run, BUILD:MODE (default: all nine;
 #                        in smoke mode: shared with each MODE, hand and auto with virtual)
 #   PAIRS=5              slices of each client row, each after one of Go's client (default 3; smoke mode 2)
-#   ROUNDS=2             repeats the matrix (default 1)
+#   ROUNDS=2             repeats the clients matrix and the fleet rows (default 1)
 #   CLIENT_JAVA_OPTS=... the Java client's JVM options
 #   SECTIONS="clients"   which tables: servers clients dialects tls fleet (default: all)
 #
@@ -64,6 +64,7 @@ sections=" ${SECTIONS:-servers clients dialects tls fleet} "
 has() { [[ $sections == *" $1 "* ]]; }
 rounds=${ROUNDS:-1}
 pairs=${PAIRS:-$([ -n "${CALLS:-}" ] && echo 2 || echo 3)}   # the clients table's slices per row
+[[ $pairs =~ ^[1-9][0-9]*$ ]] || { echo "perf: PAIRS must be 1 or more, not $pairs" >&2; exit 2; }
 mkdir -p "$work"
 # The run's output also goes to $work/figures.md, and bench/chart.sh draws its servers table as
 # $work/figures.svg at the end (CHART=0: no chart).
@@ -274,8 +275,11 @@ paired() {
   local client=$1 server=$2 conns=$3 inflight=$4
   local port="PORT_$server" pid="PID_$server"
   port=${!port}; pid=${!pid}
+  [[ $client == *:* ]] || client="shared:$client"
   local build mode io
   IFS=: read -r build mode io <<<"$client"
+  # a JVM that died makes the cue's write fail, not kill this shell: until_line then says why
+  trap '' PIPE
   # each slice warms up first, as Go's run does (smoke mode: a tenth of a second, only to take that path)
   local jvm=(${CLIENT_JAVA_OPTS:-} -Dslices="$pairs" -DsliceWarmup="$([ -n "${CALLS:-}" ] && echo 0.1 || echo "$warm")")
   [ -n "$io" ] && jvm+=("-Drpc.client.${io}")
@@ -293,7 +297,7 @@ paired() {
   for i in $(seq 1 "$pairs"); do
     until_line "^ready$" "$client" "$i" >/dev/null
     go=$(drive go "$server" "$conns" "$inflight")
-    echo go >&7
+    echo go >&7 || true
     until_line "^measuring$" "$client" "$i" >/dev/null
     t0=$(ticks "$pid")
     out=$(until_line "^[{]" "$client" "$i")
@@ -301,7 +305,7 @@ paired() {
     echo "$go|$(fields "$out" "$((t1 - t0))")"
   done
   exec 7>&- 8<&-
-  wait "$load"
+  wait "$load" || { echo "perf: RpcTemplateLoad ($client) failed:"; cat "$work/load.err"; exit 1; } >&2
   rm -f "$cues" "$replies"
   grep -h '^first error:' "$work/load.err" | sed "s/^/perf: $client at $conns x $inflight: /" >&2 || true
 }
@@ -482,7 +486,7 @@ echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 if [ -n "${CALLS:-}" ]; then
   echo "Smoke mode: ${CALLS} calls a row, no warm-up; the figures mean nothing"
 else
-  echo "Each server warmed ${jit_warm} s at 4 x 16 first; then ${secs} s a row after ${warm} s of the same load (the Java client: ${jit_warm} s)"
+  echo "Each server warmed ${jit_warm} s at 4 x 16 first; then ${secs} s a row after ${warm} s of the same load (a Java client's JVM: ${jit_warm} s once, then ${warm} s before each of its slices)"
 fi
 echo "hello-server on: $("$java" -version 2>&1 | head -1) ${JAVA_OPTS:-} ${SERVER_ARGS---rpc.server.call-threads=event-loop}"
 if has servers; then
@@ -525,7 +529,7 @@ echo "INFLIGHT callers each: platform threads, virtual threads, or callAsync cha
 echo "hand-built (no resources given), auto-configured (Spring Boot's RpcTemplateBuilder bean) or, where"
 echo "the row names neither, built with one RpcClientResources shared by all. Each Java client's JVM"
 echo "is warmed once, then measured in ${pairs} slices, each right after a slice of Go's client at the same"
-echo "load (each after a warm-up of ${warm} s), so that a drift of the machine's speed moves both alike. Rows give"
+echo "load (each after a warm-up of its own: $([ -n "${CALLS:-}" ] && echo "0.1 s" || echo "${warm} s")), so that a drift of the machine's speed moves both alike. Rows give"
 echo "the slices' medians; the ratio rows the median of the slices' ratios, their range in brackets"
 echo
 echo "| load (conns x in flight) | client | calls/s | p50 µs | p99 µs | client CPU µs/call | server CPU µs/call |"
@@ -537,8 +541,10 @@ all=$(for b in hand shared auto; do for m in $modes; do printf '%s:%s ' "$b" "$m
 blocking=$([[ $modes == *virtual* ]] && echo virtual || echo platform)
 smoke="$(for m in $modes; do printf 'shared:%s ' "$m"; done)hand:$blocking auto:$blocking"
 matrix=${CLIENT_MATRIX:-$([ -n "${CALLS:-}" ] && echo "$smoke" || echo "$all")}
-label() { # BUILD:MODE[:io=IO] -> the row's name
-  local build mode io name; IFS=: read -r build mode io <<<"$1"
+label() { # BUILD:MODE[:io=IO] -> the row's name (a bare MODE is shared:MODE)
+  local build mode io name entry=$1
+  [[ $entry == *:* ]] || entry="shared:$entry"
+  IFS=: read -r build mode io <<<"$entry"
   case $build in hand) name="RpcTemplate hand-built" ;; auto) name="RpcTemplate auto-configured" ;; *) name="RpcTemplate" ;; esac
   name+=", $mode"
   [ -n "$io" ] && name+=", ${io#io=} I/O loops"

@@ -95,7 +95,11 @@ public final class RpcTemplateLoad {
 
 		final long[] samples;
 
+		/** Samples kept (at most {@code samples.length}). */
 		int count;
+
+		/** Calls in the measured window, kept or not. */
+		int calls;
 
 		int errors;
 
@@ -107,8 +111,11 @@ public final class RpcTemplateLoad {
 			if (!ok) {
 				this.errors++;
 			}
-			if (t0 >= window.from && t1 <= window.end && this.count < this.samples.length) {
-				this.samples[this.count++] = t1 - t0;
+			if (t0 >= window.from && t1 <= window.end) {
+				this.calls++;
+				if (this.count < this.samples.length) {
+					this.samples[this.count++] = t1 - t0;
+				}
 			}
 		}
 
@@ -135,7 +142,10 @@ public final class RpcTemplateLoad {
 			return;
 		}
 		int slices = Integer.getInteger("slices", 0);
-		if (slices > 0) {
+		if (System.getProperty("slices") != null) {
+			if (slices < 1) {
+				throw new IllegalArgumentException("-Dslices must be 1 or more, not " + System.getProperty("slices"));
+			}
 			phased(host, port, conns, inflight, warmupNanos, measureNanos, Integer.MAX_VALUE, maxCalls, mode, build,
 					slices);
 			return;
@@ -203,7 +213,7 @@ public final class RpcTemplateLoad {
 	 * The run in phases (WARMUP_CALLS given, or {@code -Dslices=K}): the warm-up, every caller
 	 * stopped, then each measured phase, its CPU, context switches and allocated bytes read while
 	 * nothing is in flight, one JSON line each. With slices, each measured phase starts when a line
-	 * comes on stdin (after {@code ready} on stderr), so that {@code bench/perf.sh} can run Go's
+	 * comes on stdin (after {@code ready} on stdout), so that {@code bench/perf.sh} can run Go's
 	 * client between them: the two are compared slice by slice, seconds apart, on a machine whose
 	 * speed drifts.
 	 */
@@ -215,12 +225,14 @@ public final class RpcTemplateLoad {
 		Phase warmup = new Phase(n, 16);
 		warmup.window = new Window(start, start + warmupNanos, Math.max(1, warmupCalls / n));
 		int perCaller = Math.max(1, maxCalls / n);
-		// one phase: every sample kept, so that the count is every call made; slices: 32 MB each at most
-		int capacity = (slices == 1) ? Math.max(perCaller, Math.max(1 << 14, (1 << 23) / n))
-				: Math.min(perCaller, Math.max(1 << 14, (1 << 22) / n));
+		// by count (alloc.sh): every sample kept; slices (cued on stdin): 16 MB of samples each at most,
+		// every call counted all the same
+		boolean cued = warmupCalls == Integer.MAX_VALUE;
+		int capacity = !cued ? Math.max(perCaller, Math.max(1 << 14, (1 << 23) / n))
+				: Math.min(perCaller, Math.max(1 << 14, (1 << 21) / n));
 		// a slice is preceded by a warm-up of its own, as Go's client has one before each of its runs:
 		// a load that idled while Go ran starts cold (caches, the carriers' and I/O threads' parking)
-		long sliceWarmupNanos = (slices > 1) ? seconds(System.getProperty("sliceWarmup", "0")) : 0;
+		long sliceWarmupNanos = cued ? seconds(System.getProperty("sliceWarmup", "0")) : 0;
 		List<Phase> measured = new ArrayList<>();
 		for (int i = 0; i < slices; i++) {
 			if (sliceWarmupNanos > 0) {
@@ -273,7 +285,7 @@ public final class RpcTemplateLoad {
 				run(phase, new Window(from, from + sliceWarmupNanos, Integer.MAX_VALUE), blocking, templates, inflight, mode);
 				continue;
 			}
-			if (slices > 1 && sliceWarmupNanos == 0) {
+			if (cued && sliceWarmupNanos == 0) {
 				System.out.println("ready");
 				System.out.flush();
 				if (cues.readLine() == null) {
@@ -282,7 +294,7 @@ public final class RpcTemplateLoad {
 			}
 			Map<String, long[]> switchesAtStart = contextSwitches();
 			long cpuAtStart = processCpuNanos();
-			(slices > 1 ? System.out : System.err).println("measuring");
+			(cued ? System.out : System.err).println("measuring");
 			System.out.flush();
 			long allocatedAtStart = Allocation.bytes();
 			long from = System.nanoTime();
@@ -631,9 +643,10 @@ public final class RpcTemplateLoad {
 
 	/** The JSON line; with the allocated bytes when they are known (not negative). */
 	static void report(List<Caller> callers, long measuredNanos, long cpuNanos, long[] switches, long allocatedBytes) {
-		int total = callers.stream().mapToInt((caller) -> caller.count).sum();
+		int total = callers.stream().mapToInt((caller) -> caller.calls).sum();
 		int errors = callers.stream().mapToInt((caller) -> caller.errors).sum();
-		long[] all = new long[total];
+		// the percentiles from the samples kept: all, unless a caller made more calls than it keeps
+		long[] all = new long[callers.stream().mapToInt((caller) -> caller.count).sum()];
 		int i = 0;
 		for (Caller caller : callers) {
 			System.arraycopy(caller.samples, 0, all, i, caller.count);

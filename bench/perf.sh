@@ -297,7 +297,7 @@ paired() {
   for i in $(seq 1 "$pairs"); do
     until_line "^ready$" "$client" "$i" >/dev/null
     go=$(drive go "$server" "$conns" "$inflight")
-    echo go >&7 || true
+    echo go 2>/dev/null >&7 || true
     until_line "^measuring$" "$client" "$i" >/dev/null
     t0=$(ticks "$pid")
     out=$(until_line "^[{]" "$client" "$i")

@@ -138,7 +138,7 @@ public final class RpcTemplateLoad {
 		Allocation.bytes();
 		if (args.length > 9) {
 			phased(host, port, conns, inflight, warmupNanos, measureNanos, Integer.parseInt(args[9]), maxCalls, mode,
-					build, 1);
+					build, 1, false);
 			return;
 		}
 		int slices = Integer.getInteger("slices", 0);
@@ -147,7 +147,7 @@ public final class RpcTemplateLoad {
 				throw new IllegalArgumentException("-Dslices must be 1 or more, not " + System.getProperty("slices"));
 			}
 			phased(host, port, conns, inflight, warmupNanos, measureNanos, Integer.MAX_VALUE, maxCalls, mode, build,
-					slices);
+					slices, true);
 			return;
 		}
 		// A Spring context takes seconds to start: the clock starts once the builders are at hand.
@@ -218,16 +218,16 @@ public final class RpcTemplateLoad {
 	 * speed drifts.
 	 */
 	private static void phased(String host, int port, int conns, int inflight, long warmupNanos, long measureNanos,
-			int warmupCalls, int maxCalls, String mode, String build, int slices) throws Exception {
+			int warmupCalls, int maxCalls, String mode, String build, int slices, boolean cued) throws Exception {
 		Templates made = Templates.of(build);
 		int n = conns * inflight;
 		long start = System.nanoTime();
 		Phase warmup = new Phase(n, 16);
 		warmup.window = new Window(start, start + warmupNanos, Math.max(1, warmupCalls / n));
 		int perCaller = Math.max(1, maxCalls / n);
-		// by count (alloc.sh): every sample kept; slices (cued on stdin): 16 MB of samples each at most,
-		// every call counted all the same
-		boolean cued = warmupCalls == Integer.MAX_VALUE;
+		// by count (alloc.sh): every sample kept; slices (cued on stdin): 2^21 samples in all, or 2^14 a
+		// caller if more, every call counted all the same (past that, the percentiles are of each
+		// caller's first calls: at 4 x 16, some 13 s into a slice)
 		int capacity = !cued ? Math.max(perCaller, Math.max(1 << 14, (1 << 23) / n))
 				: Math.min(perCaller, Math.max(1 << 14, (1 << 21) / n));
 		// a slice is preceded by a warm-up of its own, as Go's client has one before each of its runs:
